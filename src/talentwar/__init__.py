@@ -1,0 +1,28 @@
+"""talentwar: an agent-based, Monte Carlo simulator of the frontier-AI talent market.
+
+    import talentwar
+    scenario = talentwar.load_scenario("job-ladder")
+    result = talentwar.simulate(scenario, replications=4, months=36, seed=1)
+    result.summary()
+
+The engine (JAX) is imported on first use of `simulate` or `Result`, so that the scenario
+tools and the command line start quickly.
+"""
+
+from talentwar.scenario import Scenario, ScenarioError, load_scenario
+
+__version__ = "0.1.0"
+
+__all__ = ["Result", "Scenario", "ScenarioError", "__version__", "load_scenario", "simulate"]
+
+
+def __getattr__(name: str):
+    if name == "simulate":
+        from talentwar.simulation import simulate as value
+    elif name == "Result":
+        from talentwar.results import Result as value
+    else:
+        raise AttributeError(f"module 'talentwar' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+

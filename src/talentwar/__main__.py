@@ -1,0 +1,3 @@
+from talentwar.cli import main
+
+main()

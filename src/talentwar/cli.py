@@ -1,0 +1,179 @@
+"""The `talentwar` command line: parses options, calls the API, prints with Rich.
+
+The engine (and with it JAX) is imported inside `run` only, so that `talentwar scenario ...`
+and `--help` answer at once.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib.metadata import version
+from pathlib import Path
+from typing import Annotated, NoReturn, Optional
+
+import typer
+import yaml
+from rich.console import Console
+from rich.table import Table
+
+from talentwar.scenario import ScenarioError, builtin_names, builtin_text, json_schema, load_scenario
+
+DEFAULT_SCENARIO = "market-core"
+# Shown by `run`, in this order, when the summary has them.
+KEY_METRICS = ("headcount", "core_retention", "mean_salary", "knowledge_gained", "replication_months_gained", "offers_accepted")
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="Monte Carlo simulator of the frontier-AI talent market.")
+scenario_app = typer.Typer(no_args_is_help=True, help="List, show, check and describe scenario files.")
+app.add_typer(scenario_app, name="scenario")
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+Sets = Annotated[
+    Optional[list[str]],
+    typer.Option("--set", metavar="FIELD.PATH=VALUE", help="Override one scenario field, e.g. market.temperature=0.5; repeatable."),
+]
+
+
+def fail(lines: list[str]) -> NoReturn:
+    """A user's mistake: one line per problem on stderr, exit status 2, no traceback."""
+    for line in lines:
+        typer.echo(line, err=True)
+    raise typer.Exit(2)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"talentwar {version('talentwar')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _app(
+    show_version: Annotated[
+        bool, typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    pass
+
+
+# ---------------------------------------------------------------- scenario
+@scenario_app.command("list")
+def scenario_list() -> None:
+    """The built-in scenarios, with what each one is for."""
+    table = Table("scenario", "description")
+    for name in builtin_names():
+        description = (yaml.safe_load(builtin_text(name)).get("description") or "").strip().splitlines()
+        table.add_row(name, description[0] if description else "")
+    out.print(table)
+
+
+@scenario_app.command("show")
+def scenario_show(name: str) -> None:
+    """Print a built-in scenario's YAML; `> my.yaml` gives a copy to edit."""
+    try:
+        typer.echo(builtin_text(name), nl=False)
+    except ScenarioError as exc:
+        fail(exc.problems)
+
+
+@scenario_app.command("check")
+def scenario_check(file: str, sets: Sets = None) -> None:
+    """Load and validate a scenario file; print every problem, one line each."""
+    try:
+        scenario = load_scenario(file, overrides=sets)
+    except ScenarioError as exc:
+        fail(exc.problems)
+    researchers = sum(group.count for firm in scenario.employers for group in firm.population)
+    sizes = ", ".join(
+        _count(n, noun) for n, noun in ((len(scenario.employers), "firm"), (researchers, "researcher"), (scenario.simulation.months, "month"))
+    )
+    out.print(f"{file}: valid ({sizes})", markup=False, soft_wrap=True)
+
+
+@scenario_app.command("schema")
+def scenario_schema(
+    out_path: Annotated[Optional[Path], typer.Option("--out", help="Write to this file instead of stdout.")] = None,
+) -> None:
+    """The JSON Schema of scenario files (for editors that validate YAML as you type)."""
+    text = json.dumps(json_schema(), indent=2) + "\n"
+    if out_path is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        out_path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        fail([f"--out {out_path}: cannot write ({exc.strerror}); give a file path in an existing folder"])
+    typer.echo(str(out_path))
+
+
+# ---------------------------------------------------------------- run
+@app.command()
+def run(
+    scenario: Annotated[str, typer.Argument(help="A built-in name or a YAML file.")] = DEFAULT_SCENARIO,
+    replications: Annotated[Optional[int], typer.Option(min=1, help="Default: the scenario's.")] = None,
+    months: Annotated[Optional[int], typer.Option(min=1, help="Default: the scenario's.")] = None,
+    seed: Annotated[Optional[int], typer.Option(min=0, help="Default: the scenario's.")] = None,
+    sets: Sets = None,
+    out_dir: Annotated[Optional[Path], typer.Option("--out", help="Write metrics, moves, final state and scenario here.")] = None,
+    batch_size: Annotated[Optional[int], typer.Option(min=1, help="Replications between progress updates; results never depend on it.")] = None,
+) -> None:
+    """Simulate a scenario and print each firm's key metrics with 90% intervals."""
+    if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
+        fail([f"--out {out_dir}: is a file; give a folder to write the results into"])
+    try:
+        loaded = load_scenario(scenario, overrides=sets)
+    except ScenarioError as exc:
+        fail(exc.problems)
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from talentwar import simulate
+
+    with Progress(TextColumn("replications"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err) as bar:
+        task = bar.add_task("simulate", total=None)
+        result = simulate(
+            loaded,
+            replications=replications,
+            months=months,
+            seed=seed,
+            batch_size=batch_size,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
+    out.print(summary_table(result.summary()))
+    out.print(
+        f"{_count(result.replications, 'replication')} x {_count(result.months, 'month')}, seed {result.seed}, "
+        f"{result.wall_seconds:.1f} s",
+        markup=False,
+    )
+    if out_dir is not None:
+        try:
+            written = result.write(out_dir)
+        except OSError as exc:
+            fail([f"--out {out_dir}: cannot write the results ({exc.strerror or exc}); give a writable folder"])
+        out.print(f"wrote {written}", markup=False, soft_wrap=True)
+
+
+def summary_table(summary) -> Table:
+    """One row per firm; each key metric as `mean [low, high]`."""
+    metrics = [m for m in KEY_METRICS if m in set(summary["metric"])]
+    table = Table(caption="mean [90% interval] across replications")
+    table.add_column("firm", no_wrap=True)
+    for metric in metrics:
+        table.add_column(metric.replace("_", " "))  # spaces let a narrow terminal wrap the header
+    cells = {(row.firm, row.metric): f"{_number(row.mean)} [{_number(row.low)}, {_number(row.high)}]" for row in summary.itertuples()}
+    for firm in dict.fromkeys(summary["firm"]):
+        table.add_row(str(firm), *(cells.get((firm, m), "") for m in metrics))
+    return table
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
+
+
+def main() -> None:
+    app()

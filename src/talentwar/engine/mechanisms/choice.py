@@ -1,0 +1,54 @@
+"""M9 Choice by random utility (000, 001, 002: cash, liquidity, compute, autonomy, mission).
+
+A researcher holding an offer compares moving with staying. With money measured relative to
+the pay they would earn by staying over the planning horizon, M = horizon_years * salary,
+the pulls of the offer over staying are
+    cash     = log((horizon * offer_salary + sign_on) / M)
+    equity   = log(1 + CE(offered grant) / M) - log(1 + CE(unvested kept) / M)      (M1, M2)
+    compute  = log(1 + verification_speed(offer)) - log(1 + verification_speed(stay))  (M4)
+    autonomy = autonomy[p] - autonomy[g]
+    mission  = (mission + data_moat)[p] - (mission + data_moat)[g]
+and the researcher moves iff
+    sum_k w_k pull_k - switching_cost - cross_region_cost * [region differs] + T * eps > 0,
+eps the difference of two standard Gumbel draws (logistic), T the temperature. T = 0 is
+deterministic; ties stay. Leaving forfeits unvested equity: it appears only on the stay side.
+Switched off, the decision is the simplest one: move iff the offer pays more cash over the
+horizon (salary and sign-on), with no noise.
+"""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+
+from talentwar.engine.firm_view import FirmView
+from talentwar.engine.mechanisms.equity_value import certainty_factor
+from talentwar.engine.mechanisms.poaching import Offers
+from talentwar.engine.params import Params
+from talentwar.engine.state import State
+from talentwar.engine.switches import switch
+
+
+def decide(state: State, params: Params, view: FirmView, offers: Offers, unvested: jax.Array, key: jax.Array) -> jax.Array:
+    """bool [N]: who accepts the offer they hold."""
+    r = state.researchers
+    here, there = r.firm, offers.poacher
+    kept_pay = params.horizon_years * r.salary
+    offered_pay = params.horizon_years * offers.salary + offers.sign_on
+
+    cash = jnp.log(offered_pay / kept_pay)
+    equity = jnp.log1p(offers.equity_value * certainty_factor(r.risk_aversion, there, params) / kept_pay) - jnp.log1p(
+        unvested * certainty_factor(r.risk_aversion, here, params) / kept_pay
+    )
+    compute = jnp.log1p(view.offer_verification_speed[there]) - jnp.log1p(view.verification_speed[here])
+    autonomy = params.autonomy[there] - params.autonomy[here]
+    appeal = params.mission + params.data_moat
+    mission = appeal[there] - appeal[here]
+    pulls = jnp.stack([cash, equity, compute, autonomy, mission], axis=-1)
+
+    gain = (r.preferences * pulls).sum(-1)
+    gain = gain - params.switching_cost - params.cross_region_cost * (params.region[there] != r.region)
+    gain = gain + params.temperature * jax.random.logistic(key, gain.shape)
+    by_utility = gain > 0
+    by_cash = offered_pay > kept_pay
+    return offers.made & jnp.where(switch(params, "M9") > 0, by_utility, by_cash)

@@ -1,0 +1,102 @@
+"""M16 Baseline separations and replacement hiring (000: a machine that runs regardless of who sits in the chair).
+
+Separations: each employed researcher leaves for the outside pool with the firm's monthly
+`separation_rate` (life events), forfeiting unvested equity.
+Hiring: every (firm, role, stage) cell below its target headcount (the scenario's count)
+refills from the outside pool within the month. Hires are an equal-probability sample of exactly
+min(vacancies, pool) of the pool members who did not just leave; each takes the vacancy's role and stage, a salary and an equity grant
+drawn from the firm's distributions for that cell, and brings the (usually low) knowledge
+they have. Knowledge in the outside pool goes stale at `outside_knowledge_decay` a month.
+Switched off: nobody separates, nobody is hired, pool knowledge keeps.
+"""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+
+from talentwar.engine.moves import join
+from talentwar.engine.params import N_ROLES, Params
+from talentwar.engine.sampling import draw_money, take
+from talentwar.engine.state import State
+from talentwar.engine.switches import switch
+
+SAMPLING_BUCKETS = 1024
+
+
+def separate(state: State, params: Params, key: jax.Array) -> tuple[State, jax.Array]:
+    r = state.researchers
+    employed = params.is_employer[r.firm] > 0
+    rate = params.separation_rate[r.firm] * switch(params, "M16")
+    leaving = employed & (jax.random.uniform(key, r.firm.shape) < rate)
+    researchers = join(
+        r,
+        leaving,
+        firm=params.outside_index,
+        salary=r.salary,
+        grant_shares=0.0,
+        grant_months=r.grant_months,
+        grant_cliff=r.grant_cliff,
+        knowledge=r.knowledge,
+    )
+    return state._replace(researchers=researchers), leaving
+
+
+def hire(state: State, params: Params, key: jax.Array, just_left: jax.Array) -> tuple[State, jax.Array]:
+    r = state.researchers
+    S = r.knowledge.shape[1]
+    n_cells = params.cell_target.shape[0]
+    employed = params.is_employer[r.firm] > 0
+    cell_of = (r.firm * N_ROLES + r.role.astype(jnp.int32)) * S + r.stage.astype(jnp.int32)
+    staffed = jax.ops.segment_sum(employed.astype(jnp.int32), cell_of, n_cells)
+    vacancies = jnp.maximum(params.cell_target - staffed, 0) * (switch(params, "M16") > 0)
+    cumulative_vacancies = jnp.cumsum(vacancies)
+    n_vacancies = cumulative_vacancies[-1]
+
+    k_priority, k_rotate, k_salary, k_equity = jax.random.split(key, 4)
+    available = (r.firm == params.outside_index) & ~just_left
+    selected = _sample_exactly(k_priority, available, jnp.minimum(n_vacancies, available.sum()))
+    # Selected members fill the vacancies in a randomly rotated order.
+    n_selected = selected.sum()
+    order = jnp.cumsum(selected) - 1
+    rotation = jnp.floor(jax.random.uniform(k_rotate) * n_selected).astype(order.dtype)
+    place = jnp.mod(order + rotation, jnp.maximum(n_selected, 1))
+    hired = selected & (place < n_vacancies)
+    cell = jnp.minimum(jnp.searchsorted(cumulative_vacancies, place, side="right"), n_cells - 1)
+
+    firm = cell // (N_ROLES * S)
+    equity_value = draw_money(k_equity, take(params.cell_equity, cell))
+    researchers = join(
+        r,
+        hired,
+        firm=firm,
+        salary=draw_money(k_salary, take(params.cell_salary, cell)),
+        grant_shares=equity_value / state.firms.share_price[firm],
+        grant_months=params.cell_grant_months[cell],
+        grant_cliff=params.cell_grant_cliff[cell],
+        knowledge=r.knowledge,
+        role=(cell // S) % N_ROLES,
+        stage=cell % S,
+    )
+    return state._replace(researchers=researchers), hired
+
+
+def _sample_exactly(key: jax.Array, candidates: jax.Array, how_many: jax.Array) -> jax.Array:
+    """Exactly `how_many` of the candidates, each with the same probability, in O(N) integer work.
+
+    Candidates get a random priority bucket; all buckets below the one where the running count
+    reaches `how_many` are taken whole, and that bucket is taken in index order up to the count.
+    """
+    priority = jax.random.randint(key, candidates.shape, 0, SAMPLING_BUCKETS)
+    per_bucket = jax.ops.segment_sum(candidates.astype(jnp.int32), priority, SAMPLING_BUCKETS)
+    running = jnp.cumsum(per_bucket)
+    cut = jnp.searchsorted(running, how_many, side="left")
+    before_cut = running[cut] - per_bucket[cut]
+    at_cut = candidates & (priority == cut)
+    return candidates & ((priority < cut) | (at_cut & (jnp.cumsum(at_cut) <= how_many - before_cut)))
+
+
+def age_pool(state: State, params: Params) -> State:
+    r = state.researchers
+    decay = params.outside_knowledge_decay * switch(params, "M16") * (r.firm == params.outside_index)
+    return state._replace(researchers=r._replace(knowledge=r.knowledge * (1.0 - decay)[:, None]))

@@ -1,0 +1,59 @@
+"""M12 Knowledge transfer and leakage (001: diffusion gap, negative results; 002: replication velocity).
+
+A mover carries their tacit knowledge, capped outside their own stage by the origin's
+compartmentalisation (002: no single person holds the end-to-end blueprint):
+    carried[s] = k[s] if s is their stage else min(k[s], 1 - compartmentalisation[origin]);
+only (1 - bureaucracy[acquirer]) of it lands (001: culture does not move):
+    arrived[s] = carried[s] * (1 - bureaucracy[acquirer]).
+The acquirer's knowledge gain is the noisy-OR increment where it lagged,
+    gained[s] = (1 - K[acquirer, s]) * arrived[s]     (K before this month's moves),
+and the months of its own R&D this replaces are sum_s gained[s] / own_rd_rate. The origin
+loses whatever of the mover's knowledge was neither codified nor held by others: that is
+what its noisy-OR knowledge (firm_view) drops by. Switched off, movers arrive knowing nothing.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import jax
+import jax.numpy as jnp
+
+from talentwar.engine.firm_view import FirmView
+from talentwar.engine.mechanisms.poaching import Offers
+from talentwar.engine.moves import join
+from talentwar.engine.params import Params
+from talentwar.engine.state import State
+from talentwar.engine.switches import switch
+
+
+class Transfer(NamedTuple):
+    arrived: jax.Array  # float32 [N, S]: knowledge that landed at the acquirer (0 for non-movers)
+    gained: jax.Array  # float32 [N, S]: the acquirer's knowledge gain from each mover
+    replication_months: jax.Array  # float32 [N]: acquirer R&D months the mover's knowledge replaces
+
+
+def move(state: State, params: Params, view: FirmView, offers: Offers, accepted: jax.Array) -> tuple[State, Transfer]:
+    r = state.researchers
+    origin, acquirer = r.firm, offers.poacher
+    S = r.knowledge.shape[1]
+    own_stage = jnp.arange(S)[None, :] == r.stage[:, None]
+    cap = jnp.where(own_stage, 1.0, 1.0 - params.compartmentalisation[origin][:, None])
+    carried = jnp.minimum(r.knowledge, cap)
+    arrived = carried * (1.0 - params.bureaucracy[acquirer])[:, None] * switch(params, "M12")
+    arrived = jnp.where(accepted[:, None], arrived, 0.0)
+    gained = (1.0 - view.knowledge[acquirer]) * arrived
+    months = gained.sum(-1) / params.own_rd_rate
+
+    grant_shares = offers.equity_value / state.firms.share_price[acquirer]
+    researchers = join(
+        r,
+        accepted,
+        firm=acquirer,
+        salary=offers.salary,
+        grant_shares=grant_shares,
+        grant_months=params.offer_grant_months[acquirer],
+        grant_cliff=params.offer_grant_cliff[acquirer],
+        knowledge=arrived,
+    )
+    return state._replace(researchers=researchers), Transfer(arrived=arrived, gained=gained, replication_months=months)

@@ -1,0 +1,138 @@
+"""M10 Poaching and buyouts (000: paper handcuffs, 20,000 GPUs; 002: offers of 2-3x pay).
+
+Targeting without N x F work. Employed researchers fall into strata c = (firm, stage, role,
+tier), the tier being their own-stage knowledge in quarters. Poacher p values a stratum by
+the expected noisy-OR gain of hiring its mean member,
+    value[c, p] = sum_s kbar[c, s] * (1 - K[p, s]) * stage_value[p, s],
+so it wants the stages where it lags (and inference know-how more, the larger its user
+base). Its information quality q about the origin firm blends this with the average over
+tiers: with q = 0 it sees a researcher's firm, stage and role, not who is the star.
+Offers per hunted researcher in stratum c:
+    rate[c, p] = offer_rate[p] * W[c, p] * H[p] / sum_c' W[c', p] n[c'],
+with W = perceived value ** sharpness ("value" targeting) or 1 ("random") on the hunted
+strata, H[p] the hunted headcount: the poacher's expected offers stay offer_rate[p] * H[p].
+A researcher receives at most one offer a month, with probability min(1, sum_p rate[c, p]),
+from poacher p with probability proportional to rate[c, p].
+
+Terms: salary = current * (1 + premium), or a draw from the poacher's salary distribution;
+sign-on = buyout_fraction * unvested value (the buyout); an equity grant; the compute
+promise (M4). Budget: rates are first scaled so the expected cost fits the monthly budget;
+then offers are taken in random priority order (32 buckets) while the cumulative cost of
+offers made stays within it, so the budget is never exceeded.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import jax
+import jax.numpy as jnp
+
+from talentwar.engine.firm_view import FirmView
+from talentwar.engine.params import N_ROLES, Params
+from talentwar.engine.sampling import draw_money, mean, take
+from talentwar.engine.state import State
+from talentwar.engine.switches import switch
+
+TIERS = 4
+BUDGET_BUCKETS = 32
+
+
+class Offers(NamedTuple):
+    made: jax.Array  # bool [N]: the researcher holds an offer this month
+    poacher: jax.Array  # int32 [N]
+    salary: jax.Array  # float32 [N]: annual k$
+    sign_on: jax.Array  # float32 [N]: k$, the buyout of unvested equity
+    equity_value: jax.Array  # float32 [N]: k$ of new grant at the poacher's current price
+    cost: jax.Array  # float32 [N]: sign-on + grant + first-year raise, charged to the budget
+    over_budget: jax.Array  # bool [N]: drawn, then withdrawn because the budget ran out
+
+
+def make_offers(state: State, params: Params, view: FirmView, unvested: jax.Array, key: jax.Array) -> Offers:
+    r = state.researchers
+    F, S, R, T = params.offer_rate.shape[0], r.knowledge.shape[1], N_ROLES, TIERS
+    C = F * S * R * T
+    weight = view.employed.astype(jnp.float32)
+
+    own = jnp.take_along_axis(r.knowledge, r.stage[:, None].astype(jnp.int32), axis=1)[:, 0]
+    tier = jnp.clip((own * T).astype(jnp.int32), 0, T - 1)
+    stratum = ((r.firm * S + r.stage.astype(jnp.int32)) * R + r.role.astype(jnp.int32)) * T + tier
+    count = jax.ops.segment_sum(weight, stratum, C)
+    per_head = 1.0 / jnp.maximum(count, 1.0)
+    mean_knowledge = jax.ops.segment_sum(r.knowledge * weight[:, None], stratum, C) * per_head[:, None]
+
+    lack = (1.0 - view.knowledge) * params.stage_value  # [F, S]
+    value = (mean_knowledge @ lack.T).reshape(F, S, R, T, F)
+    count5 = count.reshape(F, S, R, T)[..., None]
+    tier_average = (value * count5).sum(3, keepdims=True) / jnp.maximum(count5.sum(3, keepdims=True), 1.0)
+    quality = params.information_quality.T[:, None, None, None, :]  # [origin, ..., poacher]
+    perceived = quality * value + (1.0 - quality) * tier_average
+
+    hunted = (
+        params.hunts_firm.T[:, None, None, None, :]
+        * params.hunts_stage.T[None, :, None, None, :]
+        * params.hunts_role.T[None, None, :, None, :]
+    )
+    by_value = jnp.power(jnp.maximum(perceived, 0.0), params.targeting_sharpness)
+    target_weight = (jnp.where(params.value_targeting > 0, by_value, 1.0) * hunted).reshape(C, F)
+    hunted_headcount = (jnp.broadcast_to(hunted, (F, S, R, T, F)) * count5).reshape(C, F).sum(0)
+    weighted_headcount = (target_weight * count[:, None]).sum(0)
+    rate = params.offer_rate * target_weight * hunted_headcount / jnp.maximum(weighted_headcount, 1e-30)
+
+    # Fit the expected cost of offers into each poacher's monthly budget.
+    mean_salary = jax.ops.segment_sum(r.salary * weight, stratum, C) * per_head
+    mean_unvested = jax.ops.segment_sum(unvested * weight, stratum, C) * per_head
+    drawn_salary = params.offer_salary.kind >= 0
+    expected_raise = jnp.where(
+        drawn_salary,
+        jnp.maximum(mean(params.offer_salary) - mean_salary[:, None], 0.0),
+        mean_salary[:, None] * jnp.maximum(params.salary_premium, 0.0),
+    )
+    expected_cost = params.buyout_fraction * mean_unvested[:, None] + mean(params.offer_equity) + expected_raise
+    expected_spend = (rate * count[:, None] * expected_cost).sum(0)
+    rate = rate * jnp.minimum(1.0, params.monthly_budget / jnp.maximum(expected_spend, 1e-30))
+    rate = rate * switch(params, "M10")
+
+    # Who receives an offer, and from whom.
+    k_receive, k_poacher, k_salary, k_equity, k_priority = jax.random.split(key, 5)
+    cumulative = jnp.cumsum(rate, axis=1)
+    total = cumulative[:, -1]
+    made = (jax.random.uniform(k_receive, stratum.shape) < jnp.minimum(total[stratum], 1.0)) & view.employed
+    pick = jax.random.uniform(k_poacher, stratum.shape) * total[stratum]
+    poacher = _first_above(cumulative.reshape(-1), stratum, pick, F)
+
+    salary = jnp.where(
+        drawn_salary[poacher],
+        draw_money(k_salary, take(params.offer_salary, poacher)),
+        r.salary * (1.0 + params.salary_premium[poacher]),
+    )
+    sign_on = params.buyout_fraction[poacher] * unvested
+    equity_value = draw_money(k_equity, take(params.offer_equity, poacher))
+    cost = sign_on + equity_value + jnp.maximum(salary - r.salary, 0.0)
+
+    # Strict budget: offers in random priority order while the cumulative cost fits.
+    bucket = jnp.minimum((jax.random.uniform(k_priority, stratum.shape) * BUDGET_BUCKETS).astype(jnp.int32), BUDGET_BUCKETS - 1)
+    slot = poacher * BUDGET_BUCKETS + bucket
+    spent = jax.ops.segment_sum(jnp.where(made, cost, 0.0), slot, F * BUDGET_BUCKETS).reshape(F, BUDGET_BUCKETS)
+    within = jnp.cumsum(spent, axis=1).reshape(-1)[slot] <= params.monthly_budget[poacher]
+    return Offers(
+        made=made & within,
+        poacher=poacher,
+        salary=salary,
+        sign_on=sign_on,
+        equity_value=equity_value,
+        cost=cost,
+        over_budget=made & ~within,
+    )
+
+
+def _first_above(cumulative_flat: jax.Array, row: jax.Array, value: jax.Array, width: int) -> jax.Array:
+    """Per element, the first column p of its row with cumulative[row, p] > value (binary search)."""
+    low = jnp.zeros_like(row)
+    high = jnp.full_like(row, width - 1)
+    for _ in range(max(1, (width - 1).bit_length())):
+        middle = (low + high) // 2
+        go_right = cumulative_flat[row * width + middle] <= value
+        low = jnp.where(go_right, middle + 1, low)
+        high = jnp.where(go_right, high, middle)
+    return jnp.minimum(low, width - 1)

@@ -1,0 +1,193 @@
+"""What is observed each month: firm metrics [F, M] and the log of moves.
+
+Firm metrics are computed by a few segment sums over researchers, grouped by the firm that
+each quantity belongs to (current employer, origin of a move, or poacher).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import jax
+import jax.numpy as jnp
+
+from talentwar.engine.firm_view import FirmView, firm_knowledge
+from talentwar.engine.mechanisms.knowledge_transfer import Transfer
+from talentwar.engine.mechanisms.poaching import Offers
+from talentwar.engine.mechanisms.vesting import unvested_value
+from talentwar.engine.params import Params
+from talentwar.engine.state import Researchers, State
+
+FIRM_METRICS = (
+    "headcount",  # researchers at the end of the month (for the outside pool: its size)
+    "headcount_core",
+    "core_retention",  # share of the month-0 core team still at the firm
+    "hires",  # from the outside pool (M16)
+    "departures_poached",  # accepted a rival's offer (M10, M9)
+    "departures_separated",  # life-event exits to the outside pool (M16)
+    "offers_received",  # offers its staff held this month
+    "offers_made",  # as poacher
+    "offers_accepted",  # as poacher
+    "offers_over_budget",  # as poacher: drawn, withdrawn for lack of budget
+    "poaching_spend",  # as poacher, k$: sign-on + grant + first-year raise of accepted offers
+    "payroll",  # k$ per month
+    "mean_salary",  # k$ per year
+    "top_salary",
+    "mean_unvested_value",  # k$ per employed researcher (M1)
+    "share_price",  # index, 1.0 at month 0 (M1)
+    "verification_speed",  # M4
+    "knowledge_gained",  # as acquirer: sum over stages of noisy-OR gains from movers (M12)
+    "knowledge_leaked",  # as origin: what its leavers delivered to rivals (M12)
+    "replication_months_gained",  # as acquirer: own R&D months the gains replace (M12)
+)
+
+# Flows are summed over the horizon in summaries; every other metric is read at the horizon.
+FLOW_METRICS = frozenset(
+    {
+        "hires",
+        "departures_poached",
+        "departures_separated",
+        "offers_received",
+        "offers_made",
+        "offers_accepted",
+        "offers_over_budget",
+        "poaching_spend",
+        "payroll",
+        "knowledge_gained",
+        "knowledge_leaked",
+        "replication_months_gained",
+    }
+)
+
+MOVE_KINDS = ("poached", "separated", "hired")
+
+
+def metric_names(stages: list[str]) -> list[str]:
+    return list(FIRM_METRICS) + [f"knowledge:{s}" for s in stages]
+
+
+class MoveLog(NamedTuple):
+    researcher: jax.Array  # int32 [K], -1 for an empty slot
+    kind: jax.Array  # int8 [K]: index into MOVE_KINDS
+    from_firm: jax.Array  # int32 [K]
+    to_firm: jax.Array  # int32 [K]
+    role: jax.Array  # int8 [K]
+    stage: jax.Array  # int8 [K]
+    salary_before: jax.Array  # float32 [K]
+    salary_after: jax.Array  # float32 [K]
+    sign_on: jax.Array  # float32 [K]
+    knowledge_carried: jax.Array  # float32 [K]: sum over stages
+    events: jax.Array  # int32 scalar: moves this month, logged or not
+
+
+class Observation(NamedTuple):
+    firm_metrics: jax.Array  # float32 [F, M]
+    moves: MoveLog
+
+
+class MonthTrace(NamedTuple):
+    """Researchers at each point of the month, and what happened in between."""
+
+    start: Researchers
+    after_poaching: Researchers
+    after_separation: Researchers
+    end: State
+    view: FirmView
+    offers: Offers
+    accepted: jax.Array
+    transfer: Transfer
+    separated: jax.Array
+    hired: jax.Array
+
+
+def observe(trace: MonthTrace, params: Params, move_capacity: int) -> Observation:
+    return Observation(firm_metrics=_firm_metrics(trace, params), moves=_move_log(trace, move_capacity))
+
+
+def _by(firm: jax.Array, columns: list[jax.Array], n_firms: int) -> list[jax.Array]:
+    stacked = jnp.stack([c.astype(jnp.float32) for c in columns], axis=-1)
+    summed = jax.ops.segment_sum(stacked, firm, n_firms)
+    return [summed[:, i] for i in range(len(columns))]
+
+
+def _firm_metrics(t: MonthTrace, params: Params) -> jax.Array:
+    F = params.is_employer.shape[0]
+    end = t.end.researchers
+    employed = params.is_employer[end.firm] > 0
+    core = employed & (end.role == 0)
+    unvested = unvested_value(t.end, params)
+    headcount, headcount_core, salary_sum, unvested_sum, core_kept, hires = _by(
+        end.firm,
+        [jnp.ones_like(employed), core, end.salary * employed, unvested * employed, end.initial_core_firm == end.firm, t.hired],
+        F,
+    )
+    offers_received, departures_poached, leaked = _by(
+        t.start.firm, [t.offers.made, t.accepted, t.transfer.gained.sum(-1)], F
+    )
+    offers_made, offers_accepted, over_budget, spend, gained, months = _by(
+        t.offers.poacher,
+        [
+            t.offers.made,
+            t.accepted,
+            t.offers.over_budget,
+            t.offers.cost * t.accepted,
+            t.transfer.gained.sum(-1),
+            t.transfer.replication_months,
+        ],
+        F,
+    )
+    (separated,) = _by(t.after_poaching.firm, [t.separated], F)
+    top_salary = jax.ops.segment_max(jnp.where(employed, end.salary, 0.0), end.firm, F)
+    per_head = 1.0 / jnp.maximum(headcount, 1.0)
+    columns = [
+        headcount,
+        headcount_core,
+        core_kept / jnp.maximum(params.initial_core, 1.0),
+        hires,
+        departures_poached,
+        separated,
+        offers_received,
+        offers_made,
+        offers_accepted,
+        over_budget,
+        spend,
+        salary_sum / 12.0,
+        salary_sum * per_head,
+        jnp.maximum(top_salary, 0.0),
+        unvested_sum * per_head,
+        t.end.firms.share_price,
+        t.view.verification_speed,
+        gained,
+        leaked,
+        months,
+    ]
+    knowledge = firm_knowledge(end, params, F)
+    return jnp.concatenate([jnp.stack(columns, axis=-1), knowledge], axis=-1).astype(jnp.float32)
+
+
+def _move_log(t: MonthTrace, capacity: int) -> MoveLog:
+    r0, r1, r2, r3 = t.start, t.after_poaching, t.after_separation, t.end.researchers
+    N = r0.firm.shape[0]
+    valid = jnp.concatenate([t.accepted, t.separated, t.hired])
+    position = jnp.cumsum(valid) - 1
+    slot = jnp.where(valid & (position < capacity), position, capacity)
+
+    def compact(values: jax.Array, fill) -> jax.Array:
+        return jnp.full((capacity,), fill, values.dtype).at[slot].set(values, mode="drop")
+
+    zeros = jnp.zeros(N, jnp.float32)
+    return MoveLog(
+        researcher=compact(jnp.tile(jnp.arange(N, dtype=jnp.int32), 3), -1),
+        kind=compact(jnp.repeat(jnp.arange(3, dtype=jnp.int8), N), 0),
+        from_firm=compact(jnp.concatenate([r0.firm, r1.firm, r2.firm]), -1),
+        to_firm=compact(jnp.concatenate([r1.firm, r2.firm, r3.firm]), -1),
+        role=compact(jnp.concatenate([r0.role, r1.role, r3.role]), 0),
+        stage=compact(jnp.concatenate([r0.stage, r1.stage, r3.stage]), 0),
+        salary_before=compact(jnp.concatenate([r0.salary, r1.salary, r2.salary]), 0.0),
+        salary_after=compact(jnp.concatenate([r1.salary, r2.salary, r3.salary]), 0.0),
+        sign_on=compact(jnp.concatenate([jnp.where(t.accepted, t.offers.sign_on, 0.0), zeros, zeros]), 0.0),
+        knowledge_carried=compact(
+            jnp.concatenate([t.transfer.arrived.sum(-1), r1.knowledge.sum(-1), r3.knowledge.sum(-1)]), 0.0
+        ),
+        events=valid.sum().astype(jnp.int32),
+    )

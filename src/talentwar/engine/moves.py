@@ -1,0 +1,46 @@
+"""Moving researchers between firms: the one place that rewrites who works where.
+
+Joining a firm starts a new tenure and a new grant; whatever was unvested at the old firm is
+forfeited (M1). Every researcher is in exactly one firm (the outside pool is one) at all
+times, so moves can neither lose nor duplicate anyone.
+"""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+
+from talentwar.engine.state import Researchers
+
+
+def join(
+    r: Researchers,
+    who: jax.Array,
+    firm: jax.Array,
+    salary: jax.Array,
+    grant_shares: jax.Array,
+    grant_months: jax.Array,
+    grant_cliff: jax.Array,
+    knowledge: jax.Array,
+    role: jax.Array | None = None,
+    stage: jax.Array | None = None,
+) -> Researchers:
+    """Researchers where `who` is true join `firm` on the given terms; the rest are unchanged."""
+
+    def pick(new, old):
+        new = jnp.asarray(new).astype(old.dtype)
+        mask = who if old.ndim == 1 else who[:, None]
+        return jnp.where(mask, new, old)
+
+    return r._replace(
+        firm=pick(firm, r.firm),
+        salary=pick(salary, r.salary),
+        grant_shares=pick(grant_shares, r.grant_shares),
+        grant_age=pick(0, r.grant_age),
+        grant_months=pick(grant_months, r.grant_months),
+        grant_cliff=pick(grant_cliff, r.grant_cliff),
+        tenure=pick(0, r.tenure),
+        knowledge=pick(knowledge, r.knowledge),
+        role=r.role if role is None else pick(role, r.role),
+        stage=r.stage if stage is None else pick(stage, r.stage),
+    )

@@ -1,0 +1,296 @@
+"""Scenario -> arrays. The ONLY module of the engine that reads the pydantic scenario.
+
+Everything numeric becomes data in `Params` (a NamedTuple of arrays), so a changed lever or
+a mechanism switched off runs through the same compiled step. Only the shapes in `Dims`
+(researchers, firms, stages, groups, archetypes, months, move-log capacity) are static.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from talentwar.scenario.schema import (
+    MECHANISMS,
+    PULLS,
+    ROLES,
+    Beta,
+    Fixed,
+    LogNormal,
+    Scenario,
+    Uniform,
+)
+
+N_ROLES = len(ROLES)
+N_PULLS = len(PULLS)
+MECHANISM_INDEX = {key: i for i, key in enumerate(MECHANISMS)}
+INFERENCE_STAGE = "inference_efficiency"
+ROLE_INDEX = {role: i for i, role in enumerate(ROLES)}
+
+# Distribution codes (see engine/sampling.py).
+FIXED, UNIFORM, LOGNORMAL, BETA, NO_DISTRIBUTION = 0, 1, 2, 3, -1
+
+
+class Dims(NamedTuple):
+    """Static shapes: changing one of these compiles a new step; nothing else does."""
+
+    researchers: int
+    firms: int
+    stages: int
+    groups: int
+    archetypes: int
+    move_capacity: int
+
+
+class Distributions(NamedTuple):
+    """A batch of distributions: code (FIXED, UNIFORM, ...) and two parameters each."""
+
+    kind: np.ndarray
+    a: np.ndarray
+    b: np.ndarray
+
+
+class Params(NamedTuple):
+    # switches, one per mechanism in MECHANISMS order: 1.0 on, 0.0 off
+    on: np.ndarray
+    # market (scalars)
+    temperature: np.ndarray
+    horizon_years: np.ndarray
+    switching_cost: np.ndarray
+    cross_region_cost: np.ndarray
+    illiquidity_discount: np.ndarray
+    holding_years: np.ndarray
+    outside_knowledge_decay: np.ndarray
+    own_rd_rate: np.ndarray
+    # firms [F]
+    is_employer: np.ndarray
+    outside_index: np.ndarray
+    region: np.ndarray
+    separation_rate: np.ndarray
+    drift: np.ndarray
+    volatility: np.ndarray
+    years_to_liquidity: np.ndarray
+    effective_gpus: np.ndarray
+    friction_days: np.ndarray
+    data_moat: np.ndarray
+    bureaucracy: np.ndarray
+    compartmentalisation: np.ndarray
+    autonomy: np.ndarray
+    mission: np.ndarray
+    codified_knowledge: np.ndarray
+    initial_core: np.ndarray
+    # poaching (M10): per poacher [F], or poacher x origin [F, F], poacher x role/stage
+    offer_rate: np.ndarray
+    value_targeting: np.ndarray
+    targeting_sharpness: np.ndarray
+    information_quality: np.ndarray
+    hunts_firm: np.ndarray
+    hunts_role: np.ndarray
+    hunts_stage: np.ndarray
+    stage_value: np.ndarray
+    salary_premium: np.ndarray
+    offer_salary: Distributions
+    buyout_fraction: np.ndarray
+    offer_equity: Distributions
+    offer_grant_months: np.ndarray
+    offer_grant_cliff: np.ndarray
+    compute_promise: np.ndarray
+    monthly_budget: np.ndarray
+    # cells (firm, role, stage) flattened [F * R * S]: replacement hiring (M16)
+    cell_target: np.ndarray
+    cell_salary: Distributions
+    cell_equity: Distributions
+    cell_grant_months: np.ndarray
+    cell_grant_cliff: np.ndarray
+    # initial population: researcher -> group, and per-group distributions
+    group_of: np.ndarray
+    group_firm: np.ndarray
+    group_role: np.ndarray
+    group_stage: np.ndarray
+    group_skill: Distributions
+    group_own_knowledge: Distributions
+    group_other_knowledge: Distributions
+    group_salary: Distributions
+    group_equity: Distributions
+    group_grant_months: np.ndarray
+    group_grant_cliff: np.ndarray
+    group_tenure: Distributions
+    group_risk_aversion: Distributions
+    group_archetype_share: np.ndarray
+    archetype_weights: np.ndarray
+    archetype_concentration: np.ndarray
+
+
+class Layout(NamedTuple):
+    """Names behind the indices, for turning arrays back into tidy frames."""
+
+    firms: list[str]
+    stages: list[str]
+    archetypes: list[str]
+    dims: Dims
+
+
+def _encode(dists: list) -> Distributions:
+    kind, a, b = [], [], []
+    for d in dists:
+        if d is None:
+            kind.append(NO_DISTRIBUTION), a.append(0.0), b.append(0.0)
+        elif isinstance(d, Fixed):
+            kind.append(FIXED), a.append(d.value), b.append(0.0)
+        elif isinstance(d, Uniform):
+            kind.append(UNIFORM), a.append(d.low), b.append(d.high)
+        elif isinstance(d, LogNormal):
+            kind.append(LOGNORMAL), a.append(d.median), b.append(d.sigma)
+        elif isinstance(d, Beta):
+            kind.append(BETA), a.append(d.mean), b.append(d.concentration)
+        else:  # pragma: no cover - the schema admits nothing else
+            raise TypeError(f"unknown distribution {d!r}")
+    return Distributions(np.asarray(kind, np.int32), np.asarray(a, np.float32), np.asarray(b, np.float32))
+
+
+def default_move_capacity(researchers: int) -> int:
+    """Moves logged per month and replication: a quarter of the population, at least 64."""
+    return int(min(2 * researchers, max(64, researchers // 4)))
+
+
+def build(scenario: Scenario, move_capacity: int | None = None) -> tuple[Params, Layout]:
+    firms = scenario.firms
+    stages = list(scenario.simulation.stages)
+    archetypes = list(scenario.archetypes)
+    F, S, R = len(firms), len(stages), N_ROLES
+    stage_index = {s: i for i, s in enumerate(stages)}
+    firm_index = {f.name: i for i, f in enumerate(firms)}
+    regions = {name: i for i, name in enumerate(sorted({f.region for f in firms}))}
+    market = scenario.market
+    f32 = lambda values: np.asarray(values, np.float32)  # noqa: E731
+
+    # ---- population groups, researchers laid out firm by firm, group by group
+    groups = [(fi, g) for fi, firm in enumerate(firms) for g in firm.population]
+    counts = np.asarray([g.count for _, g in groups], np.int64)
+    n_researchers = int(counts.sum())
+    group_of = np.repeat(np.arange(len(groups), dtype=np.int32), counts)
+    share = np.zeros((len(groups), len(archetypes)), np.float32)
+    for gi, (_, g) in enumerate(groups):
+        for name, p in g.archetypes.items():
+            share[gi, archetypes.index(name)] = p
+    weights = np.asarray([[getattr(scenario.archetypes[a], p) for p in PULLS] for a in archetypes], np.float32)
+    weights = weights / weights.sum(axis=1, keepdims=True)
+    concentration = f32([scenario.archetypes[a].concentration or 0.0 for a in archetypes])
+
+    # ---- cells: (firm, role, stage), the unit of replacement hiring
+    cell_target = np.zeros((F, R, S), np.int32)
+    cell_salary: list = [None] * (F * R * S)
+    cell_equity: list = [None] * (F * R * S)
+    cell_months = np.full(F * R * S, 36, np.int32)
+    cell_cliff = np.zeros(F * R * S, np.int32)
+    initial_core = np.zeros(F, np.float32)
+    for fi, g in groups:
+        ri, si = ROLE_INDEX[g.role], stage_index[g.stage]
+        cell = (fi * R + ri) * S + si
+        if firms[fi].kind != "outside":
+            cell_target[fi, ri, si] = g.count
+        cell_salary[cell], cell_equity[cell] = g.salary, g.equity.value
+        cell_months[cell], cell_cliff[cell] = g.equity.months, g.equity.cliff_months
+        if g.role == "core":
+            initial_core[fi] += g.count
+    cell_salary = [d if d is not None else Fixed(value=1.0) for d in cell_salary]
+    cell_equity = [d if d is not None else Fixed(value=0.0) for d in cell_equity]
+
+    # ---- poaching
+    employer = np.asarray([f.kind != "outside" for f in firms])
+    hunts_firm = np.zeros((F, F), np.float32)
+    hunts_role = np.zeros((F, R), np.float32)
+    hunts_stage = np.zeros((F, S), np.float32)
+    for p, firm in enumerate(firms):
+        h = firm.poaching.hunts
+        targets = [firm_index[n] for n in h.firms] if h.firms is not None else range(F)
+        for g in targets:
+            hunts_firm[p, g] = float(g != p and employer[g])
+        for r in h.roles if h.roles is not None else ROLES:
+            hunts_role[p, ROLE_INDEX[r]] = 1.0
+        for s in h.stages if h.stages is not None else stages:
+            hunts_stage[p, stage_index[s]] = 1.0
+    # Value of a unit of stage knowledge to a poacher: 1, and for inference-efficiency
+    # knowledge 1 + user_base / (mean employer user base): 001's "1% efficiency = tens of
+    # millions a year" makes inference know-how worth more to a firm with more users.
+    stage_value = np.ones((F, S), np.float32)
+    if INFERENCE_STAGE in stage_index:
+        user_base = np.asarray([f.product.user_base for f in firms], np.float32)
+        reference = user_base[employer].mean() if user_base[employer].mean() > 0 else 1.0
+        stage_value[:, stage_index[INFERENCE_STAGE]] += user_base / reference
+    poach = [f.poaching for f in firms]
+
+    params = Params(
+        on=f32([float(scenario.mechanism_on(k)) for k in MECHANISMS]),
+        temperature=f32(market.temperature),
+        horizon_years=f32(market.planning_horizon_years),
+        switching_cost=f32(market.switching_cost),
+        cross_region_cost=f32(market.cross_region_cost),
+        illiquidity_discount=f32(market.illiquidity_discount),
+        holding_years=f32(market.holding_years),
+        outside_knowledge_decay=f32(market.outside_knowledge_decay),
+        own_rd_rate=f32(market.own_rd_rate),
+        is_employer=employer.astype(np.float32),
+        outside_index=np.asarray(int(np.flatnonzero(~employer)[0]), np.int32),
+        region=np.asarray([regions[f.region] for f in firms], np.int32),
+        separation_rate=f32([f.separation_rate for f in firms]),
+        drift=f32([f.capital.drift for f in firms]),
+        volatility=f32([f.capital.volatility for f in firms]),
+        years_to_liquidity=f32([f.capital.years_to_liquidity for f in firms]),
+        effective_gpus=f32([f.compute.gpus * f.compute.hardware_efficiency for f in firms]),
+        friction_days=f32([f.compute.friction_days for f in firms]),
+        data_moat=f32([f.product.data_moat for f in firms]),
+        bureaucracy=f32([f.organisation.bureaucracy for f in firms]),
+        compartmentalisation=f32([f.organisation.compartmentalisation for f in firms]),
+        autonomy=f32([f.organisation.autonomy for f in firms]),
+        mission=f32([f.organisation.mission for f in firms]),
+        codified_knowledge=f32([f.organisation.codified_knowledge for f in firms]),
+        initial_core=initial_core,
+        offer_rate=f32([p.offer_rate for p in poach]),
+        value_targeting=f32([p.targeting == "value" for p in poach]),
+        targeting_sharpness=f32([p.targeting_sharpness for p in poach]),
+        information_quality=np.repeat(f32([p.information_quality for p in poach])[:, None], F, axis=1),
+        hunts_firm=hunts_firm,
+        hunts_role=hunts_role,
+        hunts_stage=hunts_stage,
+        stage_value=stage_value,
+        salary_premium=f32([p.salary_premium for p in poach]),
+        offer_salary=_encode([p.salary_distribution for p in poach]),
+        buyout_fraction=f32([p.buyout_fraction for p in poach]),
+        offer_equity=_encode([p.equity_grant.value for p in poach]),
+        offer_grant_months=np.asarray([p.equity_grant.months for p in poach], np.int32),
+        offer_grant_cliff=np.asarray([p.equity_grant.cliff_months for p in poach], np.int32),
+        compute_promise=f32([p.compute_promise for p in poach]),
+        monthly_budget=f32([np.inf if p.monthly_budget is None else p.monthly_budget for p in poach]),
+        cell_target=cell_target.reshape(-1),
+        cell_salary=_encode(cell_salary),
+        cell_equity=_encode(cell_equity),
+        cell_grant_months=cell_months,
+        cell_grant_cliff=cell_cliff,
+        group_of=group_of,
+        group_firm=np.asarray([fi for fi, _ in groups], np.int32),
+        group_role=np.asarray([ROLE_INDEX[g.role] for _, g in groups], np.int32),
+        group_stage=np.asarray([stage_index[g.stage] for _, g in groups], np.int32),
+        group_skill=_encode([g.skill for _, g in groups]),
+        group_own_knowledge=_encode([g.knowledge.own_stage for _, g in groups]),
+        group_other_knowledge=_encode([g.knowledge.other_stages for _, g in groups]),
+        group_salary=_encode([g.salary for _, g in groups]),
+        group_equity=_encode([g.equity.value for _, g in groups]),
+        group_grant_months=np.asarray([g.equity.months for _, g in groups], np.int32),
+        group_grant_cliff=np.asarray([g.equity.cliff_months for _, g in groups], np.int32),
+        group_tenure=_encode([g.tenure_months for _, g in groups]),
+        group_risk_aversion=_encode([g.risk_aversion for _, g in groups]),
+        group_archetype_share=share,
+        archetype_weights=weights,
+        archetype_concentration=concentration,
+    )
+    dims = Dims(
+        researchers=n_researchers,
+        firms=F,
+        stages=S,
+        groups=len(groups),
+        archetypes=len(archetypes),
+        move_capacity=default_move_capacity(n_researchers) if move_capacity is None else int(move_capacity),
+    )
+    return params, Layout(firms=[f.name for f in firms], stages=stages, archetypes=archetypes, dims=dims)

@@ -1,0 +1,57 @@
+"""The initial population of one replication, drawn from the scenario's distributions."""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+
+from talentwar.engine.params import Dims, Distributions, Params
+from talentwar.engine.sampling import draw, take
+from talentwar.engine.state import Firms, Researchers, State
+
+
+def initial_state(key: jax.Array, params: Params, dims: Dims) -> State:
+    N, S = dims.researchers, dims.stages
+    keys = jax.random.split(key, 9)
+    group = params.group_of
+    firm = params.group_firm[group]
+    role = params.group_role[group]
+    stage = params.group_stage[group]
+
+    own = draw(keys[0], take(params.group_own_knowledge, group))
+    other_dists = take(params.group_other_knowledge, group)
+    other = draw(keys[1], Distributions(*(x[:, None] for x in other_dists)), (N, S))
+    in_stage = jnp.arange(S)[None, :] == stage[:, None]
+    knowledge = jnp.where(in_stage, own[:, None], other)
+
+    # Preferences: an archetype per researcher, then weights around the archetype's means.
+    archetype = jax.random.categorical(keys[2], jnp.log(params.group_archetype_share[group] + 1e-30))
+    mean_weights = params.archetype_weights[archetype]
+    concentration = params.archetype_concentration[archetype]
+    dirichlet = jax.random.dirichlet(keys[3], jnp.maximum(mean_weights * concentration[:, None], 1e-3))
+    preferences = jnp.where(concentration[:, None] > 0, dirichlet, mean_weights)
+
+    tenure = jnp.round(draw(keys[4], take(params.group_tenure, group)))
+    grant_months = params.group_grant_months[group]
+    equity_value = draw(keys[5], take(params.group_equity, group))
+
+    researchers = Researchers(
+        firm=firm.astype(jnp.int32),
+        role=role.astype(jnp.int8),
+        stage=stage.astype(jnp.int8),
+        region=params.region[firm].astype(jnp.int8),
+        initial_core_firm=jnp.where((role == 0) & (params.is_employer[firm] > 0), firm, -1).astype(jnp.int32),
+        skill=draw(keys[6], take(params.group_skill, group)),
+        knowledge=knowledge.astype(jnp.float32),
+        preferences=preferences.astype(jnp.float32),
+        risk_aversion=draw(keys[7], take(params.group_risk_aversion, group)),
+        salary=draw(keys[8], take(params.group_salary, group)),
+        # A grant in progress started when the researcher joined (share price index 1.0 at month 0).
+        grant_shares=equity_value,
+        grant_age=jnp.minimum(tenure, grant_months).astype(jnp.int16),
+        grant_months=grant_months.astype(jnp.int16),
+        grant_cliff=params.group_grant_cliff[group].astype(jnp.int16),
+        tenure=jnp.minimum(tenure, 1200).astype(jnp.int16),
+        morale=jnp.ones(N, jnp.float32),
+    )
+    return State(researchers=researchers, firms=Firms(share_price=jnp.ones(dims.firms, jnp.float32)))

@@ -1,0 +1,131 @@
+"""Replications: lax.scan over months, vmap over replications, jit, keys and batching.
+
+Replication r draws every random number from fold_in(key(seed), r), then per month and per
+phase by fold_in again. Keys alone do not make results independent of batching: XLA's CPU
+code computes exp, log and division with slightly different rounding depending on the
+vector width and on an element's position in it. So the compiled program always vmaps a
+fixed number of replications, the lane width W, chosen from the scenario's size alone, and
+replication r always runs in lane r mod W (the last group is padded). A replication's
+numbers are then bit-identical whether it runs alone, in a batch of 7 or of 200. Each
+scenario shape compiles once, into a persistent cache in the user's cache directory.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+from typing import Callable, NamedTuple
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from platformdirs import user_cache_dir
+
+from talentwar.engine.mechanisms.vesting import unvested_value
+from talentwar.engine.metrics import Observation
+from talentwar.engine.params import Dims, Params
+from talentwar.engine.population import initial_state
+from talentwar.engine.step import step
+
+MEMORY_BUDGET_BYTES = int(os.environ.get("TALENTWAR_BATCH_MEMORY", 2 * 1024**3))
+MAX_LANES = 8
+LANE_RESEARCHERS = 160_000  # vmapping beyond this many researchers per call buys no speed
+
+
+class FinalSnapshot(NamedTuple):
+    firm: jax.Array
+    role: jax.Array
+    stage: jax.Array
+    salary: jax.Array
+    unvested_value: jax.Array
+    knowledge: jax.Array
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("TALENTWAR_CACHE_DIR") or Path(user_cache_dir("talentwar")) / "jax")
+
+
+@functools.cache
+def configure_compilation_cache() -> Path:
+    path = cache_dir()
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return path  # an unwritable cache only costs compile time
+    jax.config.update("jax_compilation_cache_dir", str(path))
+    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
+    jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
+    return path
+
+
+def replicate(params: Params, seed: jax.Array, replication: jax.Array, months: int, dims: Dims):
+    """One replication: the initial population, then `months` steps. Pure."""
+    base = jax.random.fold_in(jax.random.key(seed), replication)
+    state = initial_state(jax.random.fold_in(base, 0), params, dims)
+    run_key = jax.random.fold_in(base, 1)
+
+    def month(state, t):
+        return step(state, jax.random.fold_in(run_key, t), params, dims.move_capacity)
+
+    final, observations = jax.lax.scan(month, state, jnp.arange(months))
+    r = final.researchers
+    snapshot = FinalSnapshot(r.firm, r.role, r.stage, r.salary, unvested_value(final, params), r.knowledge)
+    return snapshot, observations
+
+
+@functools.lru_cache(maxsize=16)
+def compiled(dims: Dims, months: int) -> Callable:
+    batched = jax.vmap(lambda p, s, r: replicate(p, s, r, months, dims), in_axes=(None, None, 0))
+    return jax.jit(batched)
+
+
+def lane_width(dims: Dims, months: int, n_metrics: int) -> int:
+    """Replications vmapped in one compiled call: many for small populations, one for large ones.
+
+    Depends on the scenario's shape only, never on how many replications are asked for.
+    """
+    width = MAX_LANES
+    while width > 1 and (dims.researchers * width > LANE_RESEARCHERS or width * bytes_per_replication(dims, months, n_metrics) > MEMORY_BUDGET_BYTES):
+        width //= 2
+    return width
+
+
+def bytes_per_replication(dims: Dims, months: int, n_metrics: int) -> int:
+    # The step holds about a dozen researcher-sized arrays of S + 24 columns at once; outputs
+    # are the monthly metrics and the move log.
+    working = 12 * dims.researchers * (dims.stages + 24) * 4
+    outputs = months * (dims.firms * n_metrics * 4 + dims.move_capacity * 36)
+    return working + outputs + dims.researchers * (dims.stages + 8) * 4
+
+
+def run_replications(
+    params: Params,
+    dims: Dims,
+    months: int,
+    seed: int,
+    replications: int,
+    width: int,
+    progress: Callable[[int, int], None] | None = None,
+    batch_size: int | None = None,
+) -> tuple[FinalSnapshot, Observation]:
+    """Run replications 0..replications-1, `width` at a time; returns host arrays, replication first.
+
+    `batch_size` only sets how often `progress` is called (every batch_size replications,
+    rounded up to whole groups of `width`); the numbers never depend on it.
+    """
+    configure_compilation_cache()
+    fn = compiled(dims, months)
+    device_params = jax.tree_util.tree_map(jnp.asarray, params)
+    seed_array = jnp.asarray(seed, jnp.uint32)
+    report_every = max(width, -(-(batch_size or width) // width) * width)
+    pieces = []
+    for start in range(0, replications, width):
+        ids = np.minimum(np.arange(start, start + width), replications - 1)  # pad the last group
+        valid = int(min(width, replications - start))
+        out = jax.device_get(fn(device_params, seed_array, jnp.asarray(ids, jnp.int32)))
+        pieces.append(jax.tree_util.tree_map(lambda x: x[:valid], out))
+        done = start + valid
+        if progress is not None and (done % report_every == 0 or done == replications):
+            progress(done, replications)
+    return jax.tree_util.tree_map(lambda *xs: np.concatenate(xs, axis=0), *pieces)

@@ -1,0 +1,48 @@
+"""Drawing from the scenario's distributions inside the engine, one draw per element."""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+
+from talentwar.engine.params import BETA, FIXED, LOGNORMAL, UNIFORM, Distributions
+
+
+def take(dists: Distributions, index: jax.Array) -> Distributions:
+    """The distributions at `index` (one per element of `index`)."""
+    return Distributions(dists.kind[index], dists.a[index], dists.b[index])
+
+
+def draw_money(key: jax.Array, dists: Distributions) -> jax.Array:
+    """One draw per element from fixed, uniform or lognormal distributions, by inverse transform.
+
+    Cheap enough for every month (hires, offers); the schema keeps beta out of money fields.
+    """
+    u = jax.random.uniform(key, dists.kind.shape)
+    z = jax.scipy.special.ndtri(jnp.clip(u, 1e-7, 1 - 1e-7))
+    value = jnp.where(dists.kind == UNIFORM, dists.a + u * (dists.b - dists.a), dists.a)
+    return jnp.where(dists.kind == LOGNORMAL, dists.a * jnp.exp(dists.b * z), value)
+
+
+def draw(key: jax.Array, dists: Distributions, shape: tuple[int, ...] | None = None) -> jax.Array:
+    """Draws from any scenario distribution, beta included (used once, for the initial population).
+
+    `dists` broadcasts against `shape` (default: the shape of `dists.kind`).
+    """
+    shape = dists.kind.shape if shape is None else shape
+    kind, a, b = (jnp.broadcast_to(x, shape) for x in dists)
+    money_key, beta_key = jax.random.split(key)
+    value = draw_money(money_key, Distributions(kind, a, b))
+    is_beta = kind == BETA
+    alpha = jnp.where(is_beta, a * b, 1.0)
+    beta = jnp.where(is_beta, (1.0 - a) * b, 1.0)
+    beta_draw = jax.random.beta(beta_key, alpha, beta, shape)
+    return jnp.where(is_beta, beta_draw, jnp.where(kind == FIXED, a, value)).astype(jnp.float32)
+
+
+def mean(dists: Distributions) -> jax.Array:
+    """The mean of each fixed, uniform or lognormal distribution (0 where there is none)."""
+    uniform = 0.5 * (dists.a + dists.b)
+    lognormal = dists.a * jnp.exp(0.5 * dists.b**2)
+    value = jnp.where(dists.kind == UNIFORM, uniform, jnp.where(dists.kind == LOGNORMAL, lognormal, dists.a))
+    return jnp.where(dists.kind < 0, 0.0, value)

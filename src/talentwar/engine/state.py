@@ -1,0 +1,40 @@
+"""The state of one replication: NamedTuples of arrays.
+
+dtypes are chosen on purpose: float32 for money, knowledge and morale; int32 for firm
+indices (the gather and segment-sum index type); int8 for role, stage and region; int16 for
+month counters (vesting ages, tenure), which never exceed a 1,200-month horizon.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import jax
+
+
+class Researchers(NamedTuple):
+    firm: jax.Array  # int32 [N]: current firm; the outside pool is a firm of kind "outside"
+    role: jax.Array  # int8 [N]
+    stage: jax.Array  # int8 [N]: primary pipeline stage
+    region: jax.Array  # int8 [N]: home region (switching cost across regions, M9)
+    initial_core_firm: jax.Array  # int32 [N]: firm at month 0 if a core researcher then, else -1
+    skill: jax.Array  # float32 [N]
+    knowledge: jax.Array  # float32 [N, S]: tacit knowledge per stage, in [0, 1]
+    preferences: jax.Array  # float32 [N, 5]: weights over cash, equity, compute, autonomy, mission
+    risk_aversion: jax.Array  # float32 [N]: relative risk aversion (M2)
+    salary: jax.Array  # float32 [N]: annual, k$
+    grant_shares: jax.Array  # float32 [N]: shares of the current firm in the current grant (M1)
+    grant_age: jax.Array  # int16 [N]: months since the grant started
+    grant_months: jax.Array  # int16 [N]: vesting period of the grant
+    grant_cliff: jax.Array  # int16 [N]
+    tenure: jax.Array  # int16 [N]: months at the current firm
+    morale: jax.Array  # float32 [N], in [0, 1]
+
+
+class Firms(NamedTuple):
+    share_price: jax.Array  # float32 [F]: share price index, 1.0 at month 0 (M1)
+
+
+class State(NamedTuple):
+    researchers: Researchers
+    firms: Firms

@@ -1,0 +1,176 @@
+"""Result: tidy frames of a simulation, summaries with intervals, and writing them to disk."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from talentwar.engine.metrics import FLOW_METRICS, MOVE_KINDS, Observation, metric_names
+from talentwar.engine.params import Layout
+from talentwar.engine.run import FinalSnapshot
+from talentwar.scenario import Scenario, to_yaml
+from talentwar.scenario.schema import ROLES
+
+
+@dataclass
+class Result:
+    """What `talentwar.simulate` returns.
+
+    metrics: replication, month, firm, metric, value (month 1 is the end of the first month)
+    moves:   replication, month, researcher, kind, role, stage, from_firm, to_firm,
+             salary_before, salary_after, sign_on, knowledge_carried
+    final:   replication, researcher, firm, role, stage, salary, unvested_value, knowledge_<stage>...
+    """
+
+    scenario: Scenario
+    seed: int
+    replications: int
+    months: int
+    metrics: pd.DataFrame
+    moves: pd.DataFrame
+    final: pd.DataFrame
+    moves_unlogged: int = 0
+    wall_seconds: float = 0.0
+    info: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_arrays(
+        cls, scenario: Scenario, layout: Layout, seed: int, snapshot: FinalSnapshot, observations: Observation, **info
+    ) -> Result:
+        firm_metrics = observations.firm_metrics  # [R, T, F, M]
+        n_reps, n_months = firm_metrics.shape[:2]
+        moves, unlogged = _moves_frame(observations, layout)
+        return cls(
+            scenario=scenario,
+            seed=seed,
+            replications=n_reps,
+            months=n_months,
+            metrics=_metrics_frame(firm_metrics, layout),
+            moves=moves,
+            final=_final_frame(snapshot, layout),
+            moves_unlogged=unlogged,
+            wall_seconds=info.pop("wall_seconds", 0.0),
+            info=info,
+        )
+
+    def summary(self, level: float = 0.9, include_outside: bool = False) -> pd.DataFrame:
+        """Per firm and metric: mean and a `level` interval across replications.
+
+        Stocks (headcount, knowledge, ...) are read at the horizon; flows (hires, departures,
+        offers, knowledge leaked, ...) are totals over the whole run. Column `over` says which.
+        """
+        frame = self.metrics
+        if not include_outside:
+            outside = {f.name for f in self.scenario.firms if f.kind == "outside"}
+            frame = frame[~frame["firm"].isin(outside)]
+        is_flow = frame["metric"].isin(FLOW_METRICS)
+        totals = frame[is_flow].groupby(["replication", "firm", "metric"], observed=True)["value"].sum()
+        horizon = frame[~is_flow & (frame["month"] == self.months)].set_index(["replication", "firm", "metric"])["value"]
+        per_rep = pd.concat([totals, horizon]).rename("value").reset_index()
+        tail = (1.0 - level) / 2.0
+        grouped = per_rep.groupby(["firm", "metric"], observed=True, sort=False)["value"]
+        out = pd.DataFrame(
+            {
+                "mean": grouped.mean(),
+                "low": grouped.quantile(tail),
+                "high": grouped.quantile(1.0 - tail),
+            }
+        ).reset_index()
+        out["over"] = np.where(out["metric"].isin(FLOW_METRICS), f"months 1-{self.months}", f"month {self.months}")
+        order = {name: i for i, name in enumerate(self.scenario_firm_names())}
+        metric_order = {name: i for i, name in enumerate(metric_names(list(self.scenario.simulation.stages)))}
+        out = out.sort_values(by=["firm", "metric"], key=lambda col: col.map(order if col.name == "firm" else metric_order))
+        return out.reset_index(drop=True)[["firm", "metric", "over", "mean", "low", "high"]]
+
+    def scenario_firm_names(self) -> list[str]:
+        return [f.name for f in self.scenario.firms]
+
+    def write(self, out_dir: str | Path) -> Path:
+        """Write metrics.parquet, moves.parquet, final.parquet and scenario.yaml into `out_dir`.
+
+        Files are written to a temporary folder beside it and moved in one by one only when all
+        are complete, so an interrupted write leaves no half-written file behind.
+        """
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".talentwar-", dir=out))
+        try:
+            self.metrics.to_parquet(staging / "metrics.parquet", index=False)
+            self.moves.to_parquet(staging / "moves.parquet", index=False)
+            self.final.to_parquet(staging / "final.parquet", index=False)
+            (staging / "scenario.yaml").write_text(to_yaml(self.scenario), encoding="utf-8")
+            for item in staging.iterdir():
+                os.replace(item, out / item.name)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        return out
+
+
+def _categorical(codes: np.ndarray, names: list[str]) -> pd.Categorical:
+    return pd.Categorical.from_codes(codes.astype(np.int64), categories=names)
+
+
+def _metrics_frame(values: np.ndarray, layout: Layout) -> pd.DataFrame:
+    n_reps, n_months, n_firms, n_metrics = values.shape
+    names = metric_names(layout.stages)
+    index = np.indices(values.shape).reshape(4, -1)
+    return pd.DataFrame(
+        {
+            "replication": index[0].astype(np.int32),
+            "month": (index[1] + 1).astype(np.int16),
+            "firm": _categorical(index[2], layout.firms),
+            "metric": _categorical(index[3], names),
+            "value": values.reshape(-1).astype(np.float64),
+        }
+    )
+
+
+def _moves_frame(observations: Observation, layout: Layout) -> tuple[pd.DataFrame, int]:
+    log = observations.moves
+    n_reps, n_months, capacity = log.researcher.shape
+    keep = log.researcher.reshape(-1) >= 0
+    reps, months, _ = np.indices(log.researcher.shape).reshape(3, -1)
+
+    def col(values: np.ndarray) -> np.ndarray:
+        return values.reshape(-1)[keep]
+
+    frame = pd.DataFrame(
+        {
+            "replication": reps[keep].astype(np.int32),
+            "month": (months[keep] + 1).astype(np.int16),
+            "researcher": col(log.researcher),
+            "kind": _categorical(col(log.kind), list(MOVE_KINDS)),
+            "role": _categorical(col(log.role), list(ROLES)),
+            "stage": _categorical(col(log.stage), layout.stages),
+            "from_firm": _categorical(col(log.from_firm), layout.firms),
+            "to_firm": _categorical(col(log.to_firm), layout.firms),
+            "salary_before": col(log.salary_before),
+            "salary_after": col(log.salary_after),
+            "sign_on": col(log.sign_on),
+            "knowledge_carried": col(log.knowledge_carried),
+        }
+    )
+    unlogged = int(np.maximum(log.events - capacity, 0).sum())
+    return frame, unlogged
+
+
+def _final_frame(snapshot: FinalSnapshot, layout: Layout) -> pd.DataFrame:
+    n_reps, n = snapshot.firm.shape
+    columns = {
+        "replication": np.repeat(np.arange(n_reps, dtype=np.int32), n),
+        "researcher": np.tile(np.arange(n, dtype=np.int32), n_reps),
+        "firm": _categorical(snapshot.firm.reshape(-1), layout.firms),
+        "role": _categorical(snapshot.role.reshape(-1), list(ROLES)),
+        "stage": _categorical(snapshot.stage.reshape(-1), layout.stages),
+        "salary": snapshot.salary.reshape(-1),
+        "unvested_value": snapshot.unvested_value.reshape(-1),
+    }
+    for s, stage in enumerate(layout.stages):
+        columns[f"knowledge_{stage}"] = snapshot.knowledge[:, :, s].reshape(-1)
+    return pd.DataFrame(columns)

@@ -1,0 +1,365 @@
+"""Loading scenarios from YAML with errors a user can act on.
+
+Every problem becomes one line: `FILE:LINE: FIELD.PATH: what is wrong (got VALUE); what is expected`.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import functools
+import hashlib
+import json
+import re
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from talentwar.scenario.schema import Scenario
+
+
+class ScenarioError(Exception):
+    """A scenario that cannot be used. `problems` holds one line per problem."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+BUILTIN_PACKAGE = "talentwar.scenario.builtin"
+
+
+def builtin_names() -> list[str]:
+    return sorted(p.name[: -len(".yaml")] for p in resources.files(BUILTIN_PACKAGE).iterdir() if p.name.endswith(".yaml"))
+
+
+def builtin_text(name: str) -> str:
+    if name not in builtin_names():
+        raise ScenarioError([f"{name}: no built-in scenario of that name; built-ins are {', '.join(builtin_names())}"])
+    return resources.files(BUILTIN_PACKAGE).joinpath(f"{name}.yaml").read_text(encoding="utf-8")
+
+
+def load_scenario(name_or_path: str | Path, overrides: list[str] | None = None) -> Scenario:
+    """Load a built-in scenario by name, or a YAML file by path, and validate it.
+
+    `overrides` are `dotted.path=value` strings (as `talentwar run --set`), applied before
+    validation so that they are checked like the file itself.
+    """
+    text, source = _read(name_or_path)
+    data, marks = _parse(text, source)
+    if overrides:
+        try:
+            data = apply_overrides(data, overrides)
+        except ScenarioError as exc:
+            raise ScenarioError([f"{source}: {problem}" for problem in exc.problems]) from None
+        _mark_overrides(marks, overrides)
+    return validate(data, source, marks)
+
+
+def _mark_overrides(marks: dict[tuple, int | str], overrides: list[str]) -> None:
+    """Point errors in overridden values at the --set option, not at the file's line."""
+    for text in overrides:
+        path = tuple(_parse_override_path(text.split("=", 1)[0]))
+        for key in [key for key in marks if key[: len(path)] == path]:
+            del marks[key]
+        for depth in range(1, len(path) + 1):
+            marks.setdefault(path[:depth], f"--set {text}")
+
+
+def _read(name_or_path: str | Path) -> tuple[str, str]:
+    path = Path(name_or_path)
+    if path.suffix in {".yaml", ".yml"} or path.exists() or "/" in str(name_or_path):
+        if not path.exists():
+            raise ScenarioError([f"{path}: no such file; give a scenario file or one of the built-ins: {', '.join(builtin_names())}"])
+        if path.is_dir():
+            raise ScenarioError([f"{path}: is a folder; give a scenario YAML file"])
+        try:
+            return path.read_text(encoding="utf-8"), str(path)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ScenarioError([f"{path}: cannot be read ({exc.__class__.__name__}: {exc}); expected a UTF-8 YAML file"]) from None
+    return builtin_text(str(name_or_path)), f"{name_or_path} (built-in)"
+
+
+def _parse(text: str, source: str) -> tuple[Any, dict[tuple, int]]:
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{source}:{mark.line + 1}" if mark is not None else source
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        context, opened = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+        if context and opened is not None:
+            problem += f" ({context} that starts on line {opened.line + 1})"
+        raise ScenarioError(
+            [f"{where}: not valid YAML: {problem}; check the indentation and that brackets and quotes are closed"]
+        ) from None
+    if not isinstance(data, dict):
+        holds = "is empty" if data is None else f"holds a {_YAML_KINDS.get(type(data), type(data).__name__)}"
+        raise ScenarioError([f"{source}: the file {holds}; expected a mapping of scenario fields (name: ..., firms: ...)"])
+    marks: dict[tuple, int] = {}
+    _collect_marks(node, (), marks)
+    return data, marks
+
+
+_YAML_KINDS = {list: "list", str: "single text value", int: "single number", float: "single number", bool: "single true/false"}
+
+
+def _collect_marks(node: Any, path: tuple, marks: dict[tuple, int]) -> None:
+    """Map each field path to the line it starts on, for error messages."""
+    if node is None:
+        return
+    marks[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value
+            marks[path + (key,)] = key_node.start_mark.line + 1
+            _collect_marks(value_node, path + (key,), marks)
+            marks[path + (key,)] = key_node.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _collect_marks(item, path + (index,), marks)
+
+
+def validate(data: dict, source: str = "<scenario>", marks: dict[tuple, int | str] | None = None) -> Scenario:
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(_format_errors(exc, source, marks or {})) from None
+
+
+_PATH_PREFIX = re.compile(r"^((?:[A-Za-z_][\w]*|\[\d+\])(?:(?:\.[A-Za-z_][\w]*)|\[\d+\])*): (.*)$", re.S)
+
+
+def _format_errors(exc: ValidationError, source: str, marks: dict[tuple, int | str]) -> list[str]:
+    lines: list[str] = []
+    for error in exc.errors(include_url=False):
+        loc = [part for part in error["loc"] if not _is_union_tag(part)]
+        message = _explain(error)
+        match = _PATH_PREFIX.match(message)
+        if match and error["type"] == "value_error":
+            # Model validators name the field they reject at the start of their message.
+            loc = loc + _split_path(match.group(1))
+            message = match.group(2)
+        path = _join(loc) or "(top level)"
+        lines.append(f"{_where(source, _line_for(tuple(loc), marks))}: {path}: {message}{_describe_input(error)}")
+    return lines
+
+
+# What pydantic's message means for someone editing YAML; `{...}` are filled from the error's ctx.
+_EXPLANATIONS = {
+    "missing": "required field is missing",
+    "int_parsing": "expected a whole number",
+    "int_type": "expected a whole number",
+    "int_from_float": "expected a whole number",
+    "float_parsing": "expected a number",
+    "float_type": "expected a number",
+    "bool_parsing": "expected true or false (on/off, yes/no also work)",
+    "bool_type": "expected true or false",
+    "string_type": "expected text",
+    "greater_than": "must be > {gt}",
+    "greater_than_equal": "must be >= {ge}",
+    "less_than": "must be < {lt}",
+    "less_than_equal": "must be <= {le}",
+    "literal_error": "must be one of {expected}",
+    # Name is the schema's only pattern.
+    "string_pattern_mismatch": "expected a name of letters, digits, '_', '.' and '-' only (no spaces)",
+    "string_too_short": "must have at least {min_length} character(s)",
+    "string_too_long": "must have at most {max_length} characters",
+    "too_short": "needs {min_length} or more entries, got {actual_length}",
+    "too_long": "needs {max_length} or fewer entries, got {actual_length}",
+    "model_type": "expected a mapping of fields (field: value, one per line)",
+    "model_attributes_type": "expected a mapping of fields (field: value, one per line)",
+    "dict_type": "expected a mapping (key: value, one per line)",
+    "list_type": "expected a list (one '- item' per line, or [a, b])",
+    "union_tag_invalid": "unknown distribution '{tag}'; expected dist: fixed, uniform, lognormal or beta",
+    "union_tag_not_found": "a distribution needs dist: fixed, uniform, lognormal or beta (or write a plain number)",
+}
+
+
+def _explain(error: dict) -> str:
+    if error["type"] == "extra_forbidden":
+        return _unknown_field(error["loc"])
+    template = _EXPLANATIONS.get(error["type"])
+    if template is None:
+        return error["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    return template.format(**error.get("ctx", {}))
+
+
+def _unknown_field(loc: tuple) -> str:
+    name, expected = str(loc[-1]), _fields_at(loc[:-1])
+    if not expected:
+        return f"unknown field {name!r}"
+    close = difflib.get_close_matches(name, expected, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"unknown field {name!r}{hint}; expected one of {', '.join(expected)}"
+
+
+@functools.cache
+def _json_schema() -> dict:
+    return Scenario.model_json_schema()
+
+
+def _fields_at(loc: tuple) -> list[str]:
+    """The field names the mapping at pydantic location `loc` accepts (union tags included in `loc`)."""
+    schema = _json_schema()
+    node: dict = schema
+    for part in loc:
+        if isinstance(part, str) and part.startswith("function-"):
+            continue
+        node = _deref(node, schema)
+        tags = node.get("discriminator", {}).get("mapping", {})
+        values = node.get("additionalProperties") or next(iter(node.get("patternProperties", {}).values()), None)
+        if isinstance(part, int):
+            node = node.get("items", {})
+        elif part in tags:
+            node = {"$ref": tags[part]}
+        elif part in node.get("properties", {}):
+            node = node["properties"][part]
+        elif isinstance(values, dict):
+            node = values
+        else:
+            return []
+    return list(_deref(node, schema).get("properties", {}))
+
+
+def _deref(node: dict, schema: dict) -> dict:
+    while True:
+        if "$ref" in node:
+            node = schema["$defs"][node["$ref"].rsplit("/", 1)[-1]]
+        elif "anyOf" in node:  # `X | None`: the X
+            node = next((option for option in node["anyOf"] if option.get("type") != "null"), {})
+        else:
+            return node
+
+
+def _is_union_tag(part: Any) -> bool:
+    # Discriminated unions add the tag ("lognormal") and function-before validators add a
+    # synthetic name to the location; neither is a field the user wrote.
+    return isinstance(part, str) and (part in {"fixed", "uniform", "lognormal", "beta"} or part.startswith("function-"))
+
+
+def _split_path(text: str) -> list:
+    parts: list = []
+    for token in re.findall(r"[A-Za-z_]\w*|\[\d+\]", text):
+        parts.append(int(token[1:-1]) if token.startswith("[") else token)
+    return parts
+
+
+def _join(loc: list) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _where(source: str, line: int | str | None) -> str:
+    # A line number, or the --set option that supplied the value.
+    if line is None:
+        return source
+    return f"{source}:{line}" if isinstance(line, int) else f"{source} ({line})"
+
+
+def _line_for(loc: tuple, marks: dict[tuple, int | str]) -> int | str | None:
+    while loc:
+        if loc in marks:
+            return marks[loc]
+        loc = loc[:-1]
+    return None
+
+
+def _describe_input(error: dict) -> str:
+    if error["type"] in {"missing", "extra_forbidden"} or "input" not in error:
+        return ""
+    value = error["input"]
+    if isinstance(value, (dict, list)):
+        return ""
+    return f" (got {value!r})"
+
+
+# ---------------------------------------------------------------- overrides
+def apply_overrides(data: dict, overrides: list[str]) -> dict:
+    """Apply `a.b[2].c=value` overrides to a raw scenario mapping; values are parsed as YAML."""
+    data = copy.deepcopy(data)
+    problems: list[str] = []
+    for text in overrides:
+        if "=" not in text:
+            problems.append(f"--set {text}: expected FIELD.PATH=VALUE, e.g. market.temperature=0.5")
+            continue
+        path_text, value_text = text.split("=", 1)
+        try:
+            value = yaml.safe_load(value_text) if value_text.strip() else ""
+        except yaml.YAMLError:
+            problems.append(f"--set {text}: the value {value_text!r} is not valid YAML")
+            continue
+        path = _parse_override_path(path_text)
+        if not path:
+            problems.append(f"--set {text}: empty field path; expected FIELD.PATH=VALUE")
+            continue
+        problem = _set_path(data, path, value, firm_names=[f.get("name") for f in data.get("firms", []) if isinstance(f, dict)])
+        if problem:
+            problems.append(f"--set {text}: {problem}")
+    if problems:
+        raise ScenarioError(problems)
+    return data
+
+
+def _parse_override_path(text: str) -> list:
+    parts: list = []
+    for piece in text.strip().split("."):
+        for token in re.findall(r"[^\[\]]+|\[\d+\]", piece):
+            parts.append(int(token[1:-1]) if token.startswith("[") else token)
+    return parts
+
+
+def _set_path(data: Any, path: list, value: Any, firm_names: list) -> str | None:
+    node = data
+    for depth, part in enumerate(path):
+        last = depth == len(path) - 1
+        if isinstance(node, list):
+            index = part
+            if isinstance(part, str):
+                # firms.lean_lab.poaching... addresses a firm by name as well as by index
+                names = [item.get("name") if isinstance(item, dict) else None for item in node]
+                if part not in names:
+                    return f"{_join(path[:depth]) or 'scenario'} has no entry named {part!r}; names are {[n for n in names if n]}"
+                index = names.index(part)
+            if not isinstance(index, int) or not 0 <= index < len(node):
+                return f"{_join(path[: depth + 1])}: index out of range (the list has {len(node)} entries)"
+            if last:
+                node[index] = value
+                return None
+            node = node[index]
+        elif isinstance(node, dict):
+            if isinstance(part, int):
+                return f"{_join(path[:depth])} is a mapping, not a list"
+            if last:
+                node[part] = value
+                return None
+            if part not in node or node[part] is None:
+                node[part] = {}
+            node = node[part]
+        else:
+            return f"{_join(path[:depth])} is a single value, it has no field {part!r}"
+    return None
+
+
+# ---------------------------------------------------------------- output
+def to_yaml(scenario: Scenario) -> str:
+    """The resolved scenario (defaults filled in) as YAML."""
+    return yaml.safe_dump(scenario.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    canonical = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+def json_schema() -> dict:
+    schema = Scenario.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "talentwar scenario"
+    return schema

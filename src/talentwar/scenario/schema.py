@@ -1,0 +1,416 @@
+"""The scenario schema: pydantic v2 models for a talentwar scenario file.
+
+Units (MODEL.md): money in thousands of US dollars (k$), salaries annual, compute in
+H100-equivalent GPUs, time in months unless a field name says years. Every model forbids
+unknown fields so that a typo is an error, not a silently ignored setting.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+ROLES = ("core", "research_engineer", "infra", "data", "product")
+DEFAULT_STAGES = (
+    "data_curation",
+    "architecture",
+    "training_infra",
+    "post_training",
+    "inference_efficiency",
+)
+PULLS = ("cash", "equity", "compute", "autonomy", "mission")
+
+# Mechanisms built so far, with the names MODEL.md gives them. A key not listed here is an error.
+MECHANISMS = {
+    "M1": "vesting and equity value",
+    "M2": "certainty equivalent of equity",
+    "M4": "compute access and verification speed",
+    "M9": "choice by random utility",
+    "M10": "poaching and buyouts",
+    "M12": "knowledge transfer and leakage",
+    "M16": "baseline separations and replacement hiring",
+}
+
+Role = Literal["core", "research_engineer", "infra", "data", "product"]
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+NonNegative = Annotated[float, Field(ge=0.0)]
+Positive = Annotated[float, Field(gt=0.0)]
+Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+
+# ---------------------------------------------------------------- distributions
+class Fixed(Strict):
+    """Every researcher gets the same value."""
+
+    dist: Literal["fixed"] = "fixed"
+    value: float
+
+
+class Uniform(Strict):
+    dist: Literal["uniform"]
+    low: float
+    high: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Uniform:
+        if self.high < self.low:
+            raise ValueError(f"high ({self.high}) must be >= low ({self.low})")
+        return self
+
+
+class LogNormal(Strict):
+    """Heavy-tailed positive values: median and log-scale sigma."""
+
+    dist: Literal["lognormal"]
+    median: Positive
+    sigma: NonNegative
+
+
+class Beta(Strict):
+    """Values in [0, 1], given by mean and concentration (a + b)."""
+
+    dist: Literal["beta"]
+    mean: Annotated[float, Field(gt=0.0, lt=1.0)]
+    concentration: Positive
+
+
+def _number_is_fixed(value: object) -> object:
+    # `salary: 300` is shorthand for `salary: {dist: fixed, value: 300}`.
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return {"dist": "fixed", "value": value}
+    return value
+
+
+Distribution = Annotated[
+    Union[Fixed, Uniform, LogNormal, Beta],
+    Field(discriminator="dist"),
+    BeforeValidator(_number_is_fixed),
+]
+
+
+def support(dist: Fixed | Uniform | LogNormal | Beta) -> tuple[float, float]:
+    """The smallest interval that holds every draw of `dist`."""
+    if isinstance(dist, Fixed):
+        return dist.value, dist.value
+    if isinstance(dist, Uniform):
+        return dist.low, dist.high
+    if isinstance(dist, LogNormal):
+        return 5e-324, float("inf")  # strictly positive
+    return 0.0, 1.0
+
+
+def _require_money(dist, field: str) -> None:
+    # Money is drawn inside the engine every month (hires, offers) by inverse transform, which
+    # covers fixed, uniform and lognormal; a beta lives on [0, 1] and means nothing in k$.
+    if isinstance(dist, Beta):
+        raise ValueError(f"{field}: beta is for values in [0, 1]; use fixed, uniform or lognormal for money (k$)")
+
+
+def _require_support(dist, field: str, low: float, high: float, strict_low: bool = False) -> None:
+    lo, hi = support(dist)
+    if lo < low or hi > high or (strict_low and lo <= low):
+        bound = f"> {low}" if strict_low else f">= {low}"
+        upper = "" if high == float("inf") else f" and <= {high}"
+        raise ValueError(f"{field}: draws must be {bound}{upper}, but this distribution spans [{lo}, {hi}]")
+
+
+# ---------------------------------------------------------------- researchers
+class Knowledge(Strict):
+    """Tacit knowledge per pipeline stage, in [0, 1] (002; 001: negative results count too)."""
+
+    own_stage: Distribution = Field(default_factory=lambda: Beta(dist="beta", mean=0.3, concentration=4))
+    other_stages: Distribution = Field(default_factory=lambda: Beta(dist="beta", mean=0.05, concentration=4))
+
+    @model_validator(mode="after")
+    def _unit_interval(self) -> Knowledge:
+        _require_support(self.own_stage, "own_stage", 0.0, 1.0)
+        _require_support(self.other_stages, "other_stages", 0.0, 1.0)
+        return self
+
+
+class EquityGrant(Strict):
+    """An equity grant in k$ at the grant-date share price, vesting monthly after a cliff (M1, 000)."""
+
+    value: Distribution = 0.0
+    months: Annotated[int, Field(ge=1, le=240)] = 36
+    cliff_months: Annotated[int, Field(ge=0, le=240)] = 12
+
+    @model_validator(mode="after")
+    def _consistent(self) -> EquityGrant:
+        _require_money(self.value, "value")
+        _require_support(self.value, "value", 0.0, float("inf"))
+        if self.cliff_months > self.months:
+            raise ValueError(f"cliff_months ({self.cliff_months}) must be <= months ({self.months})")
+        return self
+
+
+class PopulationGroup(Strict):
+    """Researchers of one role and stage at one firm: their count and the distributions they are drawn from.
+
+    The same group defines how the firm refills a vacancy in this role and stage (M16): a
+    replacement hire gets a salary and equity grant drawn from `salary` and `equity`.
+    """
+
+    role: Role
+    stage: str
+    count: Annotated[int, Field(ge=0, le=10_000_000)]
+    skill: Distribution = Field(default_factory=lambda: LogNormal(dist="lognormal", median=1.0, sigma=0.5))
+    knowledge: Knowledge = Field(default_factory=Knowledge)
+    salary: Distribution = Field(default_factory=lambda: LogNormal(dist="lognormal", median=200.0, sigma=0.3))
+    equity: EquityGrant = Field(default_factory=EquityGrant)
+    tenure_months: Distribution = Field(default_factory=lambda: Uniform(dist="uniform", low=0, high=36))
+    risk_aversion: Distribution = 2.0
+    archetypes: dict[str, Probability] = Field(default_factory=lambda: {"balanced": 1.0})
+
+    @model_validator(mode="after")
+    def _ranges(self) -> PopulationGroup:
+        _require_support(self.skill, "skill", 0.0, float("inf"), strict_low=True)
+        _require_money(self.salary, "salary")
+        _require_support(self.salary, "salary", 0.0, float("inf"), strict_low=True)
+        _require_support(self.tenure_months, "tenure_months", 0.0, float("inf"))
+        _require_support(self.risk_aversion, "risk_aversion", 0.0, float("inf"))
+        if not self.archetypes:
+            raise ValueError("archetypes: give at least one archetype with its share")
+        total = sum(self.archetypes.values())
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"archetypes: shares must add up to 1, they add up to {total:g}")
+        return self
+
+
+class Archetype(Strict):
+    """Preference weights over the five pulls (M9). Weights are normalised to sum to 1.
+
+    With `concentration`, each researcher's weights are a Dirichlet draw around these means;
+    without it every researcher of the archetype has exactly these weights.
+    """
+
+    cash: NonNegative = 0.0
+    equity: NonNegative = 0.0
+    compute: NonNegative = 0.0
+    autonomy: NonNegative = 0.0
+    mission: NonNegative = 0.0
+    concentration: Positive | None = None
+
+    @model_validator(mode="after")
+    def _some_weight(self) -> Archetype:
+        if sum(getattr(self, p) for p in PULLS) <= 0:
+            raise ValueError("weights: at least one of cash, equity, compute, autonomy, mission must be > 0")
+        return self
+
+
+# ---------------------------------------------------------------- firms
+class Capital(Strict):
+    public: bool = False
+    drift: float = Field(0.0, ge=-1.0, le=2.0, description="annual expected log-return of the share price")
+    volatility: Annotated[float, Field(ge=0.0, le=3.0)] = 0.3
+    years_to_liquidity: Annotated[float, Field(ge=0.0, le=30.0)] = 0.0
+
+    @model_validator(mode="after")
+    def _public_is_liquid(self) -> Capital:
+        if self.public and self.years_to_liquidity > 0:
+            raise ValueError("years_to_liquidity must be 0 for a public firm (its stock is liquid)")
+        return self
+
+
+class Compute(Strict):
+    gpus: NonNegative = 0.0
+    hardware_efficiency: Annotated[float, Field(gt=0.0, le=10.0)] = 1.0
+    friction_days: NonNegative = 0.0
+
+
+class Product(Strict):
+    user_base: NonNegative = Field(0.0, description="k$ per year saved by one unit of inference-efficiency knowledge")
+    data_moat: Probability = 0.0
+
+
+class Organisation(Strict):
+    bureaucracy: Probability = 0.0
+    compartmentalisation: Probability = 0.0
+    autonomy: Probability = 0.5
+    mission: Probability = 0.5
+    codified_knowledge: Probability = 0.0
+
+
+class Hunts(Strict):
+    """Whom a poacher targets; null means every value."""
+
+    firms: list[Name] | None = None
+    roles: list[Role] | None = None
+    stages: list[str] | None = None
+
+
+class Poaching(Strict):
+    """How a firm poaches (M10). `offer_rate` 0 means it does not poach."""
+
+    offer_rate: Probability = Field(
+        0.0, description="expected offers per month per researcher in the hunted pool (lambda1 in the job ladder)"
+    )
+    targeting: Literal["value", "random"] = "value"
+    targeting_sharpness: Annotated[float, Field(ge=0.0, le=10.0)] = 1.0
+    information_quality: Probability = 0.5
+    hunts: Hunts = Field(default_factory=Hunts)
+    salary_premium: Annotated[float, Field(ge=-0.9, le=10.0)] = 0.2
+    salary_distribution: Distribution | None = None
+    buyout_fraction: Probability = 0.0
+    equity_grant: EquityGrant = Field(default_factory=EquityGrant)
+    compute_promise: NonNegative = 0.0
+    monthly_budget: NonNegative | None = None
+
+    @model_validator(mode="after")
+    def _positive_salary(self) -> Poaching:
+        if self.salary_distribution is not None:
+            _require_money(self.salary_distribution, "salary_distribution")
+            _require_support(self.salary_distribution, "salary_distribution", 0.0, float("inf"), strict_low=True)
+        return self
+
+
+class Firm(Strict):
+    name: Name
+    kind: Literal["lab", "incumbent", "startup", "outside"]
+    region: Name = "global"
+    inspired_by: str | None = None
+    separation_rate: Probability = Field(0.0, description="monthly probability of a life-event exit to the outside pool")
+    capital: Capital = Field(default_factory=Capital)
+    compute: Compute = Field(default_factory=Compute)
+    product: Product = Field(default_factory=Product)
+    organisation: Organisation = Field(default_factory=Organisation)
+    poaching: Poaching = Field(default_factory=Poaching)
+    population: list[PopulationGroup] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique_cells(self) -> Firm:
+        seen: set[tuple[str, str]] = set()
+        for group in self.population:
+            cell = (group.role, group.stage)
+            if cell in seen:
+                raise ValueError(f"population: role {group.role!r} and stage {group.stage!r} appear twice; merge them into one group")
+            seen.add(cell)
+        if self.kind == "outside" and self.poaching.offer_rate > 0:
+            raise ValueError("poaching.offer_rate must be 0 for the outside pool (it does not recruit)")
+        return self
+
+
+# ---------------------------------------------------------------- investors
+class NoPoachPact(Strict):
+    """A soft promise that the investor's portfolio will not recruit from `protects` (002)."""
+
+    protects: list[Name] = Field(min_length=1)
+    compliance: Probability = 1.0
+    proxy_leakage: Probability = 0.0
+
+
+class Investor(Strict):
+    name: Name
+    stakes: dict[Name, Probability] = Field(default_factory=dict)
+    pact: NoPoachPact | None = None
+
+
+# ---------------------------------------------------------------- scenario
+class Simulation(Strict):
+    months: Annotated[int, Field(ge=1, le=1200)] = 36
+    replications: Annotated[int, Field(ge=1, le=1_000_000)] = 100
+    seed: Annotated[int, Field(ge=0, le=2**31 - 1)] = 0
+    stages: list[Name] = Field(default_factory=lambda: list(DEFAULT_STAGES), min_length=1, max_length=16)
+
+    @model_validator(mode="after")
+    def _unique_stages(self) -> Simulation:
+        if len(set(self.stages)) != len(self.stages):
+            raise ValueError("stages: each stage name must appear once")
+        return self
+
+
+class Market(Strict):
+    """Market-wide settings of choice (M9), equity valuation (M2) and bookkeeping."""
+
+    temperature: NonNegative = Field(0.25, description="scale of the Gumbel noise in choice; 0 = deterministic")
+    planning_horizon_years: Annotated[float, Field(gt=0.0, le=30.0)] = 3.0
+    switching_cost: NonNegative = 0.1
+    cross_region_cost: NonNegative = 0.3
+    illiquidity_discount: NonNegative = Field(0.15, description="annual discount rate for years until equity is liquid")
+    holding_years: NonNegative = Field(1.0, description="years a public-stock holder bears price risk before selling")
+    outside_knowledge_decay: Probability = Field(0.02, description="monthly fraction of tacit knowledge that goes stale in the outside pool")
+    own_rd_rate: Annotated[float, Field(gt=0.0, le=1.0)] = Field(
+        0.01, description="stage knowledge a firm's own R&D adds per month; converts knowledge gained into months saved"
+    )
+
+
+class Scenario(Strict):
+    name: Name
+    description: str = ""
+    simulation: Simulation = Field(default_factory=Simulation)
+    market: Market = Field(default_factory=Market)
+    archetypes: dict[Name, Archetype] = Field(
+        default_factory=lambda: {"balanced": Archetype(cash=1, equity=1, compute=1, autonomy=1, mission=1)}
+    )
+    firms: list[Firm] = Field(min_length=1)
+    investors: list[Investor] = Field(default_factory=list)
+    mechanisms: dict[str, bool] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _cross_references(self) -> Scenario:
+        names = [f.name for f in self.firms]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"firms: names must be unique, {', '.join(duplicates)} appears more than once")
+        outside = [f.name for f in self.firms if f.kind == "outside"]
+        if len(outside) != 1:
+            raise ValueError(f"firms: exactly one firm must have kind 'outside' (the outside pool), found {len(outside)}")
+        if len(self.firms) < 2:
+            raise ValueError("firms: give at least one employer besides the outside pool")
+        known_firms = set(names)
+        stages = set(self.simulation.stages)
+        for i, firm in enumerate(self.firms):
+            for j, group in enumerate(firm.population):
+                if group.stage not in stages:
+                    raise ValueError(
+                        f"firms[{i}].population[{j}].stage: unknown stage {group.stage!r}, expected one of {sorted(stages)}"
+                    )
+                for archetype in group.archetypes:
+                    if archetype not in self.archetypes:
+                        raise ValueError(
+                            f"firms[{i}].population[{j}].archetypes: unknown archetype {archetype!r}, expected one of {sorted(self.archetypes)}"
+                        )
+            hunts = firm.poaching.hunts
+            for target in hunts.firms or []:
+                if target not in known_firms:
+                    raise ValueError(f"firms[{i}].poaching.hunts.firms: unknown firm {target!r}, expected one of {names}")
+                if target == firm.name:
+                    raise ValueError(f"firms[{i}].poaching.hunts.firms: a firm cannot poach from itself ({target!r})")
+            for stage in hunts.stages or []:
+                if stage not in stages:
+                    raise ValueError(f"firms[{i}].poaching.hunts.stages: unknown stage {stage!r}, expected one of {sorted(stages)}")
+        if sum(g.count for f in self.firms if f.kind != "outside" for g in f.population) == 0:
+            raise ValueError("firms: the employers have no researchers; give at least one population group a count > 0")
+        investor_names = [v.name for v in self.investors]
+        if len(set(investor_names)) != len(investor_names):
+            raise ValueError("investors: names must be unique")
+        held: dict[str, float] = {}
+        for i, investor in enumerate(self.investors):
+            for firm_name, stake in investor.stakes.items():
+                if firm_name not in known_firms:
+                    raise ValueError(f"investors[{i}].stakes: unknown firm {firm_name!r}, expected one of {names}")
+                held[firm_name] = held.get(firm_name, 0.0) + stake
+            if investor.pact is not None:
+                for firm_name in investor.pact.protects:
+                    if firm_name not in known_firms:
+                        raise ValueError(f"investors[{i}].pact.protects: unknown firm {firm_name!r}, expected one of {names}")
+        for firm_name, total in held.items():
+            if total > 1.0 + 1e-9:
+                raise ValueError(f"investors: stakes in {firm_name!r} add up to {total:g}, more than the whole firm (1)")
+        for key in self.mechanisms:
+            if key not in MECHANISMS:
+                valid = ", ".join(f"{k} ({v})" for k, v in MECHANISMS.items())
+                raise ValueError(f"mechanisms: unknown mechanism {key!r}, expected one of {valid}")
+        return self
+
+    def mechanism_on(self, key: str) -> bool:
+        return self.mechanisms.get(key, True)
+
+    @property
+    def employers(self) -> list[Firm]:
+        return [f for f in self.firms if f.kind != "outside"]

@@ -1,0 +1,31 @@
+"""Shared fixtures. Tests share a few shapes so the suite compiles the engine a handful of times."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import talentwar
+
+SCENARIOS = Path(__file__).parent / "scenarios"
+MINI = SCENARIOS / "mini.yaml"
+
+
+@pytest.fixture(scope="session")
+def mini():
+    return talentwar.load_scenario(MINI)
+
+
+def with_mechanisms(scenario, **switches: bool):
+    """A copy of `scenario` with mechanisms switched, e.g. with_mechanisms(s, M10=False)."""
+    return scenario.model_copy(update={"mechanisms": {**scenario.mechanisms, **switches}})
+
+
+def metric(result, name: str, firm: str, month: int | None = None):
+    """The values of one firm metric, per replication (and month when `month` is None)."""
+    frame = result.metrics
+    frame = frame[(frame["metric"] == name) & (frame["firm"] == firm)]
+    if month is not None:
+        return frame[frame["month"] == month]["value"].to_numpy()
+    return frame.pivot(index="replication", columns="month", values="value").to_numpy()

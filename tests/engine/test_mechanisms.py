@@ -1,0 +1,190 @@
+"""Each mechanism of the market core, switched on and off: its effect appears, and only it.
+
+All runs use the mini scenario with the same shapes, so they share one compiled program
+(switches are data). Month-1 metrics that do not depend on a mechanism must be identical with
+it on and off, because the initial population and every random draw depend only on the seed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import talentwar
+from talentwar.engine.mechanisms.equity_value import certainty_factor
+from talentwar.engine.mechanisms.vesting import vested_fraction
+from talentwar.engine.params import build
+from tests.conftest import metric, with_mechanisms
+
+FIRMS = ("lab", "poacher", "outside")
+
+
+def run(scenario, **switches):
+    return talentwar.simulate(with_mechanisms(scenario, **switches))
+
+
+@pytest.fixture(scope="module")
+def baseline(mini):
+    return run(mini)
+
+
+def same_month_one(a, b, names):
+    for name in names:
+        for firm in FIRMS:
+            np.testing.assert_array_equal(metric(a, name, firm, 1), metric(b, name, firm, 1), err_msg=f"{name} at {firm}")
+
+
+# ---------------------------------------------------------------- M1 vesting and equity value
+def test_m1_vesting_schedule_and_switch(mini):
+    params, _ = build(mini)
+    age, months, cliff = np.array([3, 6, 18, 36, 48]), np.full(5, 36), np.full(5, 6)
+    np.testing.assert_allclose(vested_fraction(age, months, cliff, params), [0, 6 / 36, 0.5, 1, 1], rtol=1e-6)
+    off, _ = build(with_mechanisms(mini, M1=False))
+    np.testing.assert_array_equal(vested_fraction(age, months, cliff, off), np.ones(5))
+
+
+def test_m1_off_removes_prices_and_handcuffs_only(mini, baseline):
+    off = run(mini, M1=False)
+    assert np.all(metric(off, "share_price", "lab") == 1.0)
+    assert np.all(metric(off, "mean_unvested_value", "lab") == 0.0)
+    assert np.std(metric(baseline, "share_price", "lab")) > 0
+    assert metric(baseline, "mean_unvested_value", "lab").mean() > 100
+    # Equity only acts through choice: without poaching, M1 changes nothing else.
+    quiet_on, quiet_off = run(mini, M10=False), run(mini, M10=False, M1=False)
+    for name in ("headcount", "hires", "departures_separated", "mean_salary", "knowledge:architecture"):
+        for firm in FIRMS:
+            np.testing.assert_array_equal(metric(quiet_on, name, firm), metric(quiet_off, name, firm), err_msg=name)
+    # With poaching: nothing unvested, so nothing to buy out.
+    assert (off.moves.loc[off.moves["kind"] == "poached", "sign_on"] == 0).all()
+    assert (baseline.moves.loc[baseline.moves["kind"] == "poached", "sign_on"] > 0).any()
+
+
+# ---------------------------------------------------------------- M2 certainty equivalent
+def test_m2_discounts_volatile_illiquid_equity(mini):
+    params, _ = build(mini)
+    lab, poacher = 0, 1
+    rho = np.array([2.0, 2.0])
+    factor = np.asarray(certainty_factor(rho, np.array([lab, poacher]), params))
+    # lab: sigma 0.8, 6 years to liquidity; poacher: public, sigma 0.3, 1 holding year
+    expected_lab = np.exp(-(0.5 * 2 * 0.8**2 * (6 + 1) + 0.15 * 6))
+    expected_poacher = np.exp(-(0.5 * 2 * 0.3**2 * 1))
+    np.testing.assert_allclose(factor, [expected_lab, expected_poacher], rtol=1e-5)
+    off, _ = build(with_mechanisms(mini, M2=False))
+    np.testing.assert_array_equal(np.asarray(certainty_factor(rho, np.array([lab, poacher]), off)), [1.0, 1.0])
+
+
+def test_m2_off_changes_choices_not_offers(mini, baseline):
+    off = run(mini, M2=False)
+    same_month_one(baseline, off, ["offers_made", "offers_received"])
+    # Valued at face, the lab's large unvested grants hold people back: fewer accept.
+    assert metric(off, "offers_accepted", "poacher").sum() < metric(baseline, "offers_accepted", "poacher").sum()
+
+
+# ---------------------------------------------------------------- M4 compute and verification speed
+def test_m4_off_equalises_compute(mini, baseline):
+    off = run(mini, M4=False)
+    assert np.all(metric(off, "verification_speed", "lab") == 1.0)
+    assert np.all(metric(off, "verification_speed", "poacher") == 1.0)
+    # lab: 1000 GPUs over 24 research staff, friction 5 days
+    np.testing.assert_allclose(metric(baseline, "verification_speed", "lab", 1)[0] > 10, True)
+    same_month_one(baseline, off, ["offers_made", "offers_received"])
+    # The poacher's cluster and promise pull compute-weighted researchers: without them fewer move.
+    assert metric(off, "offers_accepted", "poacher").sum() < metric(baseline, "offers_accepted", "poacher").sum()
+
+
+# ---------------------------------------------------------------- M9 choice
+def test_m9_off_is_the_cash_rule(mini):
+    # A poacher paying 20% less salary but offering a big cluster: random utility moves some
+    # compute-lovers; the cash rule (M9 off) moves nobody, since the sign-on buyout is off.
+    cheap = mini.model_copy(deep=True)
+    poacher = cheap.firms[1]
+    cheaper = poacher.poaching.model_copy(update={"salary_premium": -0.2, "buyout_fraction": 0.0, "compute_promise": 20000})
+    firms = [cheap.firms[0], poacher.model_copy(update={"poaching": cheaper}), cheap.firms[2]]
+    cheap = cheap.model_copy(update={"firms": firms})
+    on, off = run(cheap), run(cheap, M9=False)
+    assert metric(on, "offers_accepted", "poacher").sum() > 0
+    assert metric(off, "offers_accepted", "poacher").sum() == 0
+    same_month_one(on, off, ["offers_made", "offers_received"])
+
+
+def test_m9_temperature_zero_is_deterministic_in_utility(mini):
+    cold = mini.model_copy(update={"market": mini.market.model_copy(update={"temperature": 0.0})})
+    a, b = talentwar.simulate(cold, seed=1), talentwar.simulate(cold, seed=1)
+    np.testing.assert_array_equal(a.metrics["value"].to_numpy(), b.metrics["value"].to_numpy())
+
+
+# ---------------------------------------------------------------- M10 poaching
+def test_m10_off_stops_offers_and_nothing_else(mini, baseline):
+    off = run(mini, M10=False)
+    assert metric(off, "offers_made", "poacher").sum() == 0
+    assert (off.moves["kind"] == "poached").sum() == 0
+    assert metric(baseline, "offers_made", "poacher").sum() > 0
+    assert (baseline.moves["kind"] == "poached").sum() > 0
+    # Separations and hiring still run.
+    assert metric(off, "departures_separated", "lab").sum() > 0
+    assert metric(off, "hires", "lab").sum() > 0
+
+
+def test_m10_buyout_pays_unvested_value(mini, baseline):
+    poached = baseline.moves[baseline.moves["kind"] == "poached"]
+    assert len(poached) > 0
+    assert (poached["sign_on"] > 0).any()  # 0.3 of the lab's unvested grants
+    np.testing.assert_allclose(poached["salary_after"], poached["salary_before"] * 1.1, rtol=1e-5)
+
+
+def test_m10_budget_is_never_exceeded(mini):
+    poacher = mini.firms[1]
+    tight = poacher.poaching.model_copy(update={"monthly_budget": 1500.0})
+    scenario = mini.model_copy(update={"firms": [mini.firms[0], poacher.model_copy(update={"poaching": tight}), mini.firms[2]]})
+    result = talentwar.simulate(scenario)
+    frame = result.metrics
+    offers_cost_ok = metric(result, "poaching_spend", "poacher") <= 1500.0 + 1e-3
+    assert offers_cost_ok.all()
+    assert metric(result, "offers_over_budget", "poacher").sum() > 0
+    assert len(frame) > 0
+
+
+# ---------------------------------------------------------------- M12 knowledge transfer
+def test_m12_off_movers_carry_nothing(mini, baseline):
+    off = run(mini, M12=False)
+    same_month_one(baseline, off, ["offers_made", "offers_accepted", "departures_poached"])
+    assert metric(off, "knowledge_gained", "poacher").sum() == 0
+    assert metric(off, "replication_months_gained", "poacher").sum() == 0
+    assert (off.moves.loc[off.moves["kind"] == "poached", "knowledge_carried"] == 0).all()
+    assert metric(baseline, "knowledge_gained", "poacher").sum() > 0
+    assert metric(baseline, "replication_months_gained", "poacher").sum() > 0
+
+
+def test_m12_gain_is_the_noisy_or_increment(mini, baseline):
+    # Leakage seen from the origin equals gains seen by the acquirers.
+    leaked = metric(baseline, "knowledge_leaked", "lab").sum()
+    gained = sum(metric(baseline, "knowledge_gained", f).sum() for f in FIRMS)
+    np.testing.assert_allclose(leaked, gained, rtol=1e-4)
+    # Months = gain / own_rd_rate (0.01 by default).
+    np.testing.assert_allclose(
+        metric(baseline, "replication_months_gained", "poacher"), metric(baseline, "knowledge_gained", "poacher") / 0.01, rtol=1e-4
+    )
+
+
+# ---------------------------------------------------------------- M16 separations and hiring
+def test_m16_off_freezes_separations_and_hiring(mini, baseline):
+    off = run(mini, M16=False)
+    for firm in ("lab", "poacher"):
+        assert metric(off, "departures_separated", firm).sum() == 0
+        assert metric(off, "hires", firm).sum() == 0
+    assert set(off.moves["kind"].unique()) <= {"poached"}
+    same_month_one(baseline, off, ["offers_made", "offers_accepted"])
+    assert metric(off, "offers_accepted", "poacher").sum() > 0  # poaching still runs
+    assert metric(baseline, "departures_separated", "lab").sum() > 0
+    assert metric(baseline, "hires", "lab").sum() > 0
+
+
+def test_m16_refills_every_vacancy_from_the_pool(mini, baseline):
+    # Targets are refilled each month while the pool lasts: the lab ends a month below its target
+    # only when everyone left in the pool just separated (and so cannot be rehired at once).
+    lab = metric(baseline, "headcount", "lab")
+    pool = metric(baseline, "headcount", "outside")
+    just_left = metric(baseline, "departures_separated", "lab") + metric(baseline, "departures_separated", "poacher")
+    assert np.all(lab[:, 0] == 24)
+    assert np.all((lab == 24) | (pool <= just_left))
+    assert np.all(metric(baseline, "headcount", "poacher") >= 12)

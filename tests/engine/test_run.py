@@ -1,0 +1,60 @@
+"""Determinism, batching invariance and conservation of researchers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import talentwar
+from talentwar.engine.metrics import metric_names
+
+
+def values(result):
+    return result.metrics.sort_values(["replication", "month", "firm", "metric"])["value"].to_numpy()
+
+
+def test_same_seed_same_numbers(mini):
+    a, b = talentwar.simulate(mini, seed=5), talentwar.simulate(mini, seed=5)
+    np.testing.assert_array_equal(values(a), values(b))
+    a.moves.equals(b.moves)
+    assert a.final.equals(b.final)
+    c = talentwar.simulate(mini, seed=6)
+    assert not np.array_equal(values(a), values(c))
+
+
+@pytest.mark.parametrize("batch_size", [1, 7, 200])
+def test_replication_depends_only_on_seed_and_index(mini, batch_size):
+    reference = talentwar.simulate(mini, replications=8, seed=3, batch_size=8)
+    result = talentwar.simulate(mini, replications=8, seed=3, batch_size=batch_size)
+    np.testing.assert_array_equal(values(reference), values(result))
+    assert reference.final.equals(result.final)
+    assert reference.moves.reset_index(drop=True).equals(result.moves.reset_index(drop=True))
+
+
+def test_a_replication_alone_equals_itself_in_a_batch(mini):
+    batch = talentwar.simulate(mini, replications=8, seed=3, batch_size=8)
+    alone = talentwar.simulate(mini, replications=1, seed=3, batch_size=1)
+    first = batch.metrics[batch.metrics["replication"] == 0]
+    np.testing.assert_array_equal(
+        first.sort_values(["month", "firm", "metric"])["value"].to_numpy(), values(alone)
+    )
+
+
+def test_every_researcher_is_in_exactly_one_place_every_month(mini):
+    result = talentwar.simulate(mini, replications=8)
+    n = sum(g.count for f in mini.firms for g in f.population)
+    headcount = result.metrics[result.metrics["metric"] == "headcount"]
+    totals = headcount.groupby(["replication", "month"])["value"].sum()
+    assert (totals == n).all(), totals[totals != n]
+    final = result.final
+    assert final.groupby("replication")["researcher"].nunique().eq(n).all()
+    assert final["firm"].notna().all()
+    # Every logged move goes somewhere else.
+    assert (result.moves["from_firm"] != result.moves["to_firm"]).all()
+
+
+def test_outputs_are_finite_and_named(mini):
+    result = talentwar.simulate(mini, replications=2)
+    assert np.isfinite(result.metrics["value"]).all()
+    assert set(result.metrics["metric"].unique()) == set(metric_names(list(mini.simulation.stages)))
+    assert np.isfinite(result.final.select_dtypes("number").to_numpy()).all()
