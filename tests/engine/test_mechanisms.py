@@ -188,3 +188,14 @@ def test_m16_refills_every_vacancy_from_the_pool(mini, baseline):
     assert np.all(lab[:, 0] == 24)
     assert np.all((lab == 24) | (pool <= just_left))
     assert np.all(metric(baseline, "headcount", "poacher") >= 12)
+
+
+def test_m16_short_pool_does_not_favour_the_first_firm(mini):
+    # Three people in the pool, many vacancies at both employers: both get hires over time.
+    groups = mini.firms[2].population
+    tiny_pool = mini.firms[2].model_copy(update={"population": [groups[0].model_copy(update={"count": 3})]})
+    lab, poacher = (f.model_copy(update={"separation_rate": 0.3}) for f in mini.firms[:2])
+    scenario = mini.model_copy(update={"firms": [lab, poacher, tiny_pool]})
+    result = talentwar.simulate(with_mechanisms(scenario, M10=False), replications=8)
+    assert metric(result, "hires", "lab").sum() > 0
+    assert metric(result, "hires", "poacher").sum() > 0

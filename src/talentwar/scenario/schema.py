@@ -123,8 +123,10 @@ def _require_support(dist, field: str, low: float, high: float, strict_low: bool
 class Knowledge(Strict):
     """Tacit knowledge per pipeline stage, in [0, 1] (002; 001: negative results count too)."""
 
-    own_stage: Distribution = Field(default_factory=lambda: Beta(dist="beta", mean=0.3, concentration=4))
-    other_stages: Distribution = Field(default_factory=lambda: Beta(dist="beta", mean=0.05, concentration=4))
+    # Defaults are per-person shares of a stage's blueprint: small and heavy-tailed, because a
+    # firm combines its people by noisy-OR (see docs/ODD.md, firm knowledge).
+    own_stage: Distribution = Field(default_factory=lambda: Beta(dist="beta", mean=0.05, concentration=2))
+    other_stages: Distribution = Field(default_factory=lambda: Beta(dist="beta", mean=0.005, concentration=2))
 
     @model_validator(mode="after")
     def _unit_interval(self) -> Knowledge:
@@ -206,7 +208,7 @@ class Archetype(Strict):
 # ---------------------------------------------------------------- firms
 class Capital(Strict):
     public: bool = False
-    drift: float = Field(0.0, ge=-1.0, le=2.0, description="annual expected log-return of the share price")
+    drift: float = Field(0.0, ge=-1.0, le=2.0, description="annual drift of the share price's geometric Brownian motion (expected growth rate)")
     volatility: Annotated[float, Field(ge=0.0, le=3.0)] = 0.3
     years_to_liquidity: Annotated[float, Field(ge=0.0, le=30.0)] = 0.0
 

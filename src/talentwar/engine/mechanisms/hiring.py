@@ -6,7 +6,9 @@ Hiring: every (firm, role, stage) cell below its target headcount (the scenario'
 refills from the outside pool within the month. Hires are an equal-probability sample of exactly
 min(vacancies, pool) of the pool members who did not just leave; each takes the vacancy's role and stage, a salary and an equity grant
 drawn from the firm's distributions for that cell, and brings the (usually low) knowledge
-they have. Knowledge in the outside pool goes stale at `outside_knowledge_decay` a month.
+they have, and settles in the firm's region. When the pool is short, the hires fill
+consecutive vacancies from a random start. Knowledge in the outside pool goes stale at
+`outside_knowledge_decay` a month.
 Switched off: nobody separates, nobody is hired, pool knowledge keeps.
 """
 
@@ -56,12 +58,12 @@ def hire(state: State, params: Params, key: jax.Array, just_left: jax.Array) -> 
     k_priority, k_rotate, k_salary, k_equity = jax.random.split(key, 4)
     available = (r.firm == params.outside_index) & ~just_left
     selected = _sample_exactly(k_priority, available, jnp.minimum(n_vacancies, available.sum()))
-    # Selected members fill the vacancies in a randomly rotated order.
-    n_selected = selected.sum()
+    # Selected members fill consecutive vacancies from a random start (wrapping around), so a
+    # short pool does not always favour the firms listed first.
     order = jnp.cumsum(selected) - 1
-    rotation = jnp.floor(jax.random.uniform(k_rotate) * n_selected).astype(order.dtype)
-    place = jnp.mod(order + rotation, jnp.maximum(n_selected, 1))
-    hired = selected & (place < n_vacancies)
+    rotation = jnp.floor(jax.random.uniform(k_rotate) * n_vacancies).astype(order.dtype)
+    place = jnp.mod(order + rotation, jnp.maximum(n_vacancies, 1))
+    hired = selected
     cell = jnp.minimum(jnp.searchsorted(cumulative_vacancies, place, side="right"), n_cells - 1)
 
     firm = cell // (N_ROLES * S)
@@ -78,6 +80,8 @@ def hire(state: State, params: Params, key: jax.Array, just_left: jax.Array) -> 
         role=(cell // S) % N_ROLES,
         stage=cell % S,
     )
+    # A hire from the outside pool settles in the hiring firm's region.
+    researchers = researchers._replace(region=jnp.where(hired, params.region[firm], r.region).astype(r.region.dtype))
     return state._replace(researchers=researchers), hired
 
 
