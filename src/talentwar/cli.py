@@ -176,4 +176,8 @@ def _number(value: float) -> str:
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("interrupted; nothing was written", err=True)
+        raise SystemExit(130) from None

@@ -86,7 +86,7 @@ def test_m4_off_equalises_compute(mini, baseline):
     assert np.all(metric(off, "verification_speed", "lab") == 1.0)
     assert np.all(metric(off, "verification_speed", "poacher") == 1.0)
     # lab: 1000 GPUs over 24 research staff, friction 5 days
-    np.testing.assert_allclose(metric(baseline, "verification_speed", "lab", 1)[0] > 10, True)
+    assert (metric(baseline, "verification_speed", "lab", 1) > 10).all()
     same_month_one(baseline, off, ["offers_made", "offers_received"])
     # The poacher's cluster and promise pull compute-weighted researchers: without them fewer move.
     assert metric(off, "offers_accepted", "poacher").sum() < metric(baseline, "offers_accepted", "poacher").sum()
@@ -137,11 +137,9 @@ def test_m10_budget_is_never_exceeded(mini):
     tight = poacher.poaching.model_copy(update={"monthly_budget": 1500.0})
     scenario = mini.model_copy(update={"firms": [mini.firms[0], poacher.model_copy(update={"poaching": tight}), mini.firms[2]]})
     result = talentwar.simulate(scenario)
-    frame = result.metrics
-    offers_cost_ok = metric(result, "poaching_spend", "poacher") <= 1500.0 + 1e-3
-    assert offers_cost_ok.all()
-    assert metric(result, "offers_over_budget", "poacher").sum() > 0
-    assert len(frame) > 0
+    # Spend on accepted offers is at most the committed cost of offers made, which the budget caps.
+    assert (metric(result, "poaching_spend", "poacher") <= 1500.0 + 1e-3).all()
+    assert metric(result, "offers_over_budget", "poacher").sum() > 0  # the budget binds
 
 
 # ---------------------------------------------------------------- M12 knowledge transfer

@@ -16,7 +16,7 @@ def values(result):
 def test_same_seed_same_numbers(mini):
     a, b = talentwar.simulate(mini, seed=5), talentwar.simulate(mini, seed=5)
     np.testing.assert_array_equal(values(a), values(b))
-    a.moves.equals(b.moves)
+    assert a.moves.equals(b.moves)
     assert a.final.equals(b.final)
     c = talentwar.simulate(mini, seed=6)
     assert not np.array_equal(values(a), values(c))

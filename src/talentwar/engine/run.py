@@ -124,7 +124,7 @@ def run_replications(
         ids = np.minimum(np.arange(start, start + width), replications - 1)  # pad the last group
         valid = int(min(width, replications - start))
         out = jax.device_get(fn(device_params, seed_array, jnp.asarray(ids, jnp.int32)))
-        pieces.append(jax.tree_util.tree_map(lambda x: x[:valid], out))
+        pieces.append(jax.tree_util.tree_map(lambda x, n=valid: x[:n], out))
         done = start + valid
         if progress is not None and (done % report_every == 0 or done == replications):
             progress(done, replications)

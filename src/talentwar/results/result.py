@@ -83,13 +83,10 @@ class Result:
             }
         ).reset_index()
         out["over"] = np.where(out["metric"].isin(FLOW_METRICS), f"months 1-{self.months}", f"month {self.months}")
-        order = {name: i for i, name in enumerate(self.scenario_firm_names())}
+        order = {f.name: i for i, f in enumerate(self.scenario.firms)}
         metric_order = {name: i for i, name in enumerate(metric_names(list(self.scenario.simulation.stages)))}
         out = out.sort_values(by=["firm", "metric"], key=lambda col: col.map(order if col.name == "firm" else metric_order))
         return out.reset_index(drop=True)[["firm", "metric", "over", "mean", "low", "high"]]
-
-    def scenario_firm_names(self) -> list[str]:
-        return [f.name for f in self.scenario.firms]
 
     def write(self, out_dir: str | Path) -> Path:
         """Write metrics.parquet, moves.parquet, final.parquet and scenario.yaml into `out_dir`.

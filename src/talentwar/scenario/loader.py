@@ -85,8 +85,12 @@ def _read(name_or_path: str | Path) -> tuple[str, str]:
 
 def _parse(text: str, source: str) -> tuple[Any, dict[tuple, int]]:
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        loader = yaml.SafeLoader(text)
+        try:
+            node = loader.get_single_node()  # the node tree gives line numbers for errors
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{source}:{mark.line + 1}" if mark is not None else source
@@ -116,9 +120,8 @@ def _collect_marks(node: Any, path: tuple, marks: dict[tuple, int]) -> None:
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = key_node.value
-            marks[path + (key,)] = key_node.start_mark.line + 1
             _collect_marks(value_node, path + (key,), marks)
-            marks[path + (key,)] = key_node.start_mark.line + 1
+            marks[path + (key,)] = key_node.start_mark.line + 1  # a field's line is its key's
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _collect_marks(item, path + (index,), marks)
