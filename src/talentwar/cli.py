@@ -179,5 +179,5 @@ def main() -> None:
     try:
         app()
     except KeyboardInterrupt:
-        typer.echo("interrupted; nothing was written", err=True)
+        typer.echo("interrupted", err=True)
         raise SystemExit(130) from None
