@@ -57,9 +57,12 @@ def make_offers(state: State, params: Params, view: FirmView, unvested: jax.Arra
     own = jnp.take_along_axis(r.knowledge, r.stage[:, None].astype(jnp.int32), axis=1)[:, 0]
     tier = jnp.clip((own * T).astype(jnp.int32), 0, T - 1)
     stratum = ((r.firm * S + r.stage.astype(jnp.int32)) * R + r.role.astype(jnp.int32)) * T + tier
-    count = jax.ops.segment_sum(weight, stratum, C)
-    per_head = 1.0 / jnp.maximum(count, 1.0)
-    mean_knowledge = jax.ops.segment_sum(r.knowledge * weight[:, None], stratum, C) * per_head[:, None]
+    # One pass over researchers: headcount, salary, unvested value and knowledge per stratum.
+    columns = jnp.concatenate([jnp.stack([weight, r.salary, unvested], axis=1), r.knowledge], axis=1)
+    totals = jax.ops.segment_sum(columns * weight[:, None], stratum, C)
+    count = totals[:, 0]
+    means = totals[:, 1:] / jnp.maximum(count, 1.0)[:, None]
+    mean_salary, mean_unvested, mean_knowledge = means[:, 0], means[:, 1], means[:, 2:]
 
     lack = (1.0 - view.knowledge) * params.stage_value  # [F, S]
     value = (mean_knowledge @ lack.T).reshape(F, S, R, T, F)
@@ -80,8 +83,6 @@ def make_offers(state: State, params: Params, view: FirmView, unvested: jax.Arra
     rate = params.offer_rate * target_weight * hunted_headcount / jnp.maximum(weighted_headcount, 1e-30)
 
     # Fit the expected cost of offers into each poacher's monthly budget.
-    mean_salary = jax.ops.segment_sum(r.salary * weight, stratum, C) * per_head
-    mean_unvested = jax.ops.segment_sum(unvested * weight, stratum, C) * per_head
     drawn_salary = params.offer_salary.kind >= 0
     expected_raise = jnp.where(
         drawn_salary,
