@@ -197,3 +197,76 @@ def test_m16_short_pool_does_not_favour_the_first_firm(mini):
     result = talentwar.simulate(with_mechanisms(scenario, M10=False), replications=8)
     assert metric(result, "hires", "lab").sum() > 0
     assert metric(result, "hires", "poacher").sum() > 0
+
+
+# ---------------------------------------------------------------- M7 learning and compartmentalisation
+def with_learning(scenario, **fields):
+    learning = scenario.market.learning.model_copy(update=fields)
+    return scenario.model_copy(update={"market": scenario.market.model_copy(update={"learning": learning})})
+
+
+def test_m7_staff_learn_and_off_freezes_knowledge(mini, baseline):
+    # Nobody moves and the frontier stands still: knowledge changes only by learning.
+    quiet = with_learning(with_mechanisms(mini, M10=False, M16=False), frontier_drift=0.0)
+    on, off = talentwar.simulate(quiet), talentwar.simulate(with_mechanisms(quiet, M7=False))
+    for stage in ("architecture", "inference_efficiency"):
+        learned = metric(on, f"knowledge:{stage}", "lab")
+        assert (np.diff(learned, axis=1) >= -1e-6).all() and (learned[:, -1] > learned[:, 0]).all()
+        frozen = metric(off, f"knowledge:{stage}", "lab")
+        np.testing.assert_array_equal(frozen, np.repeat(frozen[:, :1], frozen.shape[1], axis=1))
+    same_month_one(on, off, ["headcount", "mean_salary", "offers_made"])
+
+
+def test_m7_frontier_drift_makes_knowledge_obsolete(mini):
+    # With no learning at all, only the moving frontier acts: every stage's knowledge falls.
+    idle = with_learning(with_mechanisms(mini, M10=False, M16=False), own_stage_rate=0.0, cross_stage_rate=0.0, documentation_uptake=0.0)
+    result = talentwar.simulate(idle)
+    for stage in ("architecture", "inference_efficiency"):
+        assert (np.diff(metric(result, f"knowledge:{stage}", "lab"), axis=1) < 0).all()
+
+
+def test_m7_compartmentalisation_slows_cross_stage_learning(mini):
+    def with_walls(level: float):
+        lab = mini.firms[0]
+        walled = lab.model_copy(update={"organisation": lab.organisation.model_copy(update={"compartmentalisation": level})})
+        scenario = mini.model_copy(update={"firms": [walled, *mini.firms[1:]]})
+        return talentwar.simulate(with_mechanisms(scenario, M10=False, M16=False))
+
+    open_lab, walled_lab = with_walls(0.0), with_walls(1.0)
+    # Core staff work on architecture: with full walls their inference knowledge cannot grow from colleagues.
+    core_open = open_lab.final[(open_lab.final["firm"] == "lab") & (open_lab.final["role"] == "core")]
+    core_walled = walled_lab.final[(walled_lab.final["firm"] == "lab") & (walled_lab.final["role"] == "core")]
+    assert core_open["knowledge_inference_efficiency"].mean() > core_walled["knowledge_inference_efficiency"].mean()
+
+
+# ---------------------------------------------------------------- M8 codified knowledge, capability, money saved
+def test_m8_capability_weakest_link_compute_and_diminishing_returns(mini):
+    from talentwar.engine.mechanisms.capability import capability
+
+    params, _ = build(mini)
+    staff = np.array([10.0, 10.0, 0.0])
+    balanced = np.asarray(capability(np.array([[0.6, 0.6], [0.6, 0.6], [0.6, 0.6]]), staff, params))
+    lopsided = np.asarray(capability(np.array([[0.95, 0.25], [0.95, 0.25], [0.6, 0.6]]), staff, params))
+    assert lopsided[0] < balanced[0]  # the same mean knowledge, but a weak stage caps it
+    nine, ten = (np.asarray(capability(np.full((3, 2), 0.6), np.array([n, n, 0.0]), params))[0] for n in (9.0, 10.0))
+    assert 0 < ten / nine - 1 < 0.1  # the tenth researcher adds less than 10% (001)
+    # the poacher has 40x the lab's GPUs: more capability for the same knowledge and staff
+    assert balanced[1] > balanced[0]
+    assert balanced[2] == 0.0  # the outside pool has no capability
+    off, _ = build(with_mechanisms(mini, M8=False))
+    assert np.all(np.asarray(capability(np.full((3, 2), 0.6), staff, off)) == 0.0)
+
+
+def test_m8_documentation_grows_codified_stock_and_off_removes_outputs(mini):
+    lab = mini.firms[0]
+    documented = lab.model_copy(update={"organisation": lab.organisation.model_copy(update={"documentation_rate": 0.5})})
+    scenario = mini.model_copy(update={"firms": [documented, *mini.firms[1:]]})
+    on, off = talentwar.simulate(scenario), talentwar.simulate(with_mechanisms(scenario, M8=False))
+    assert (metric(on, "capability", "lab") > 0).all()
+    assert (metric(off, "capability", "lab") == 0).all() and (metric(off, "money_saved", "poacher") == 0).all()
+    assert metric(on, "money_saved", "poacher").sum() > 0  # user base 1000 k$/yr per unit of inference knowledge
+    # Codified knowledge keeps the stage when people leave: knowledge stays higher with documentation.
+    assert metric(on, "knowledge:architecture", "lab")[:, -1].mean() > metric(off, "knowledge:architecture", "lab")[:, -1].mean()
+    same_month_one(on, off, ["offers_made", "offers_accepted", "headcount"])
+
+

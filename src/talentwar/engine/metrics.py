@@ -11,7 +11,9 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 
-from talentwar.engine.firm_view import FirmView, firm_knowledge
+from talentwar.engine.firm_view import PRODUCT_ROLE, FirmView, firm_knowledge
+from talentwar.engine.knowledge import without_top
+from talentwar.engine.mechanisms.capability import capability, money_saved
 from talentwar.engine.mechanisms.knowledge_transfer import Transfer
 from talentwar.engine.mechanisms.poaching import Offers
 from talentwar.engine.mechanisms.vesting import unvested_value
@@ -39,7 +41,10 @@ FIRM_METRICS = (
     "knowledge_gained",  # as acquirer: sum over stages of noisy-OR gains from movers (M12)
     "knowledge_leaked",  # as origin: what its leavers delivered to rivals (M12)
     "replication_months_gained",  # as acquirer: own R&D months the gains replace (M12)
+    "capability",  # M8: weakest link across stages x compute x research headcount^beta
+    "money_saved",  # M8: k$ a month saved by inference-efficiency knowledge
 )
+BUS_FACTOR_CAP = 8  # bus factors above this are reported as BUS_FACTOR_CAP + 1
 
 # Flows are summed over the horizon in summaries; every other metric is read at the horizon.
 FLOW_METRICS = frozenset(
@@ -56,6 +61,7 @@ FLOW_METRICS = frozenset(
         "knowledge_gained",
         "knowledge_leaked",
         "replication_months_gained",
+        "money_saved",
     }
 )
 
@@ -63,7 +69,7 @@ MOVE_KINDS = ("poached", "separated", "hired")
 
 
 def metric_names(stages: list[str]) -> list[str]:
-    return list(FIRM_METRICS) + [f"knowledge:{s}" for s in stages]
+    return list(FIRM_METRICS) + [f"knowledge:{s}" for s in stages] + [f"bus_factor:{s}" for s in stages]
 
 
 class MoveLog(NamedTuple):
@@ -161,8 +167,24 @@ def _firm_metrics(t: MonthTrace, params: Params) -> jax.Array:
         leaked,
         months,
     ]
-    knowledge = firm_knowledge(end, params, F)
-    return jnp.concatenate([jnp.stack(columns, axis=-1), knowledge], axis=-1).astype(jnp.float32)
+    knowledge = firm_knowledge(end, t.end.firms.codified, params).level
+    research_staff = jax.ops.segment_sum((employed & (end.role != PRODUCT_ROLE)).astype(jnp.float32), end.firm, F)
+    columns += [capability(knowledge, research_staff, params), money_saved(knowledge, params)]
+    per_stage = [knowledge, bus_factor(end, t.end.firms.codified, knowledge, params.knowledge_overlap)]
+    return jnp.concatenate([jnp.stack(columns, axis=-1), *per_stage], axis=-1).astype(jnp.float32)
+
+
+def bus_factor(r: Researchers, codified: jax.Array, knowledge: jax.Array, overlap: jax.Array) -> jax.Array:
+    """Per firm and stage [F, S]: the fewest people whose departure drops the stage below half its knowledge.
+
+    The most knowledgeable leave first (people tied at the top leave together and all count).
+    0 where the firm has no knowledge of the stage; BUS_FACTOR_CAP + 1 where more than
+    BUS_FACTOR_CAP would have to leave, or where the codified stock alone keeps half (000: redundancy).
+    """
+    levels, gone = without_top(r.knowledge, r.firm, codified, overlap, BUS_FACTOR_CAP)
+    halved = (levels < 0.5 * knowledge[None]) & (gone <= BUS_FACTOR_CAP)
+    first = jnp.min(jnp.where(halved, gone, BUS_FACTOR_CAP + 1.0), axis=0)
+    return jnp.where(knowledge > 0, first, 0.0)
 
 
 def _move_log(t: MonthTrace, capacity: int) -> MoveLog:

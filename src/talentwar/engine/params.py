@@ -63,6 +63,16 @@ class Params(NamedTuple):
     holding_years: np.ndarray
     outside_knowledge_decay: np.ndarray
     own_rd_rate: np.ndarray
+    learning_rate: np.ndarray
+    cross_learning_rate: np.ndarray
+    documentation_uptake: np.ndarray
+    verification_half_speed: np.ndarray
+    frontier_drift: np.ndarray
+    weakest_link: np.ndarray
+    compute_elasticity: np.ndarray
+    headcount_elasticity: np.ndarray
+    compute_reference: np.ndarray
+    inference_stage: np.ndarray
     # firms [F]
     is_employer: np.ndarray
     outside_index: np.ndarray
@@ -79,6 +89,9 @@ class Params(NamedTuple):
     autonomy: np.ndarray
     mission: np.ndarray
     codified_knowledge: np.ndarray
+    documentation_rate: np.ndarray
+    knowledge_overlap: np.ndarray
+    user_base: np.ndarray
     initial_core: np.ndarray
     # poaching (M10): per poacher [F], or poacher x origin [F, F], poacher x role/stage
     offer_rate: np.ndarray
@@ -231,6 +244,17 @@ def build(scenario: Scenario, move_capacity: int | None = None) -> tuple[Params,
         holding_years=f32(market.holding_years),
         outside_knowledge_decay=f32(market.outside_knowledge_decay),
         own_rd_rate=f32(market.own_rd_rate),
+        learning_rate=f32(market.learning.own_stage_rate),
+        cross_learning_rate=f32(market.learning.cross_stage_rate),
+        documentation_uptake=f32(market.learning.documentation_uptake),
+        verification_half_speed=f32(market.learning.verification_half_speed),
+        frontier_drift=f32(market.learning.frontier_drift),
+        weakest_link=f32(market.capability.weakest_link),
+        compute_elasticity=f32(market.capability.compute_elasticity),
+        headcount_elasticity=f32(market.capability.headcount_elasticity),
+        compute_reference=f32(market.capability.compute_reference),
+        # one-hot of the inference-efficiency stage (all zero if the scenario has none): money saved (M8)
+        inference_stage=f32([s == INFERENCE_STAGE for s in stages]),
         is_employer=employer.astype(np.float32),
         outside_index=np.asarray(int(np.flatnonzero(~employer)[0]), np.int32),
         region=np.asarray([regions[f.region] for f in firms], np.int32),
@@ -246,6 +270,9 @@ def build(scenario: Scenario, move_capacity: int | None = None) -> tuple[Params,
         autonomy=f32([f.organisation.autonomy for f in firms]),
         mission=f32([f.organisation.mission for f in firms]),
         codified_knowledge=f32([f.organisation.codified_knowledge for f in firms]),
+        documentation_rate=f32([f.organisation.documentation_rate for f in firms]),
+        knowledge_overlap=f32([f.organisation.knowledge_overlap for f in firms]),
+        user_base=f32([f.product.user_base for f in firms]),
         initial_core=initial_core,
         offer_rate=f32([p.offer_rate for p in poach]),
         value_targeting=f32([p.targeting == "value" for p in poach]),

@@ -54,4 +54,8 @@ def initial_state(key: jax.Array, params: Params, dims: Dims) -> State:
         tenure=jnp.minimum(tenure, 1200).astype(jnp.int16),
         morale=jnp.ones(N, jnp.float32),
     )
-    return State(researchers=researchers, firms=Firms(share_price=jnp.ones(dims.firms, jnp.float32)))
+    firms = Firms(
+        share_price=jnp.ones(dims.firms, jnp.float32),
+        codified=jnp.broadcast_to(params.codified_knowledge[:, None], (dims.firms, S)).astype(jnp.float32),
+    )
+    return State(researchers=researchers, firms=firms)

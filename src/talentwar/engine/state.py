@@ -33,6 +33,7 @@ class Researchers(NamedTuple):
 
 class Firms(NamedTuple):
     share_price: jax.Array  # float32 [F]: share price index, 1.0 at month 0 (M1)
+    codified: jax.Array  # float32 [F, S]: documented share of each stage's knowledge (M8)
 
 
 class State(NamedTuple):

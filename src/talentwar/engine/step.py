@@ -2,7 +2,8 @@
 
 The order matters and is part of the model (docs/ODD.md, "Process overview and scheduling"):
 prices and vesting move first; firms then make offers on what they see; researchers choose;
-movers carry knowledge; life events send some to the outside pool; vacancies refill from it.
+movers carry knowledge; life events send some to the outside pool; vacancies refill from it;
+the month's learning and documentation accrue; knowledge in the pool goes stale.
 This order (offers, choice, separations, hiring) gives the job ladder's kappa = lambda1 (1 - delta) / delta.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 import jax
 
 from talentwar.engine import firm_view, metrics
-from talentwar.engine.mechanisms import choice, hiring, knowledge_transfer, poaching, vesting
+from talentwar.engine.mechanisms import capability, choice, hiring, knowledge_transfer, learning, poaching, vesting
 from talentwar.engine.params import Params
 from talentwar.engine.state import State
 
@@ -22,7 +23,7 @@ def step(state: State, key: jax.Array, params: Params, move_capacity: int) -> tu
     keys = {phase: jax.random.fold_in(key, i) for i, phase in enumerate(PHASES)}
     state = vesting.advance(state, params, keys["vesting"])  # M1
     start = state.researchers
-    view = firm_view.observe(start, params)  # M4 and firm knowledge
+    view = firm_view.observe(state, params)  # M4 and firm knowledge
     unvested = vesting.unvested_value(state, params)
     offers = poaching.make_offers(state, params, view, unvested, keys["poaching"])  # M10
     accepted = choice.decide(state, params, view, offers, unvested, keys["choice"])  # M9, M2
@@ -31,6 +32,8 @@ def step(state: State, key: jax.Array, params: Params, move_capacity: int) -> tu
     state, separated = hiring.separate(state, params, keys["separation"])  # M16
     after_separation = state.researchers
     state, hired = hiring.hire(state, params, keys["hiring"], separated)  # M16
+    state = learning.learn(state, params, view)  # M7
+    state = capability.document(state, params)  # M8
     state = hiring.age_pool(state, params)
     trace = metrics.MonthTrace(
         start=start,

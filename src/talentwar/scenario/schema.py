@@ -26,6 +26,8 @@ MECHANISMS = {
     "M1": "vesting and equity value",
     "M2": "certainty equivalent of equity",
     "M4": "compute access and verification speed",
+    "M7": "learning and compartmentalisation",
+    "M8": "codified knowledge, capability and money saved",
     "M9": "choice by random utility",
     "M10": "poaching and buyouts",
     "M12": "knowledge transfer and leakage",
@@ -235,7 +237,13 @@ class Organisation(Strict):
     compartmentalisation: Probability = 0.0
     autonomy: Probability = 0.5
     mission: Probability = 0.5
-    codified_knowledge: Probability = 0.0
+    codified_knowledge: Probability = Field(0.0, description="initial codified (documented) share of each stage's knowledge")
+    knowledge_overlap: Probability = Field(
+        0.8, description="how much of one person's stage knowledge others at the firm also hold: 0 independent pieces, 1 all the same"
+    )
+    documentation_rate: Probability = Field(
+        0.0, description="monthly share of the gap between what staff know and what is written down that gets codified (M8)"
+    )
 
 
 class Hunts(Strict):
@@ -326,6 +334,29 @@ class Simulation(Strict):
         return self
 
 
+class Learning(Strict):
+    """M7: how researchers learn (002: verification cycle; compartmentalisation slows learning)."""
+
+    own_stage_rate: Probability = Field(0.02, description="monthly own-stage learning at skill 1 and full verification speed")
+    cross_stage_rate: Probability = Field(0.02, description="monthly share of the gap to colleagues' stage knowledge learned, before compartmentalisation")
+    documentation_uptake: Probability = Field(0.05, description="monthly share of the gap to the codified stock a researcher reads up on (M16 ramp-up)")
+    verification_half_speed: Positive = Field(10.0, description="verification speed at which own-stage learning runs at half its rate")
+    frontier_drift: Probability = Field(
+        0.01, description="monthly share of everyone's knowledge that the moving frontier makes obsolete"
+    )
+
+
+class Capability(Strict):
+    """M8: capability from knowledge (weakest link), compute and headcount (001: diminishing returns)."""
+
+    weakest_link: Annotated[float, Field(le=-0.1, ge=-50.0)] = Field(
+        -4.0, description="CES exponent across stages; more negative is closer to the minimum"
+    )
+    compute_elasticity: Annotated[float, Field(ge=0.0, le=2.0)] = 0.3
+    headcount_elasticity: Annotated[float, Field(ge=0.0, le=1.0)] = Field(0.5, description="below 1: the tenth researcher adds less than a tenth")
+    compute_reference: Positive = Field(10000.0, description="effective GPUs at which the compute factor is 1")
+
+
 class Market(Strict):
     """Market-wide settings of choice (M9), equity valuation (M2) and bookkeeping."""
 
@@ -339,6 +370,8 @@ class Market(Strict):
     own_rd_rate: Annotated[float, Field(gt=0.0, le=1.0)] = Field(
         0.01, description="stage knowledge a firm's own R&D adds per month; converts knowledge gained into months saved"
     )
+    learning: Learning = Field(default_factory=Learning)
+    capability: Capability = Field(default_factory=Capability)
 
 
 class Scenario(Strict):

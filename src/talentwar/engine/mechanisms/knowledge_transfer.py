@@ -5,11 +5,12 @@ compartmentalisation (002: no single person holds the end-to-end blueprint):
     carried[s] = k[s] if s is their stage else min(k[s], 1 - compartmentalisation[origin]);
 only (1 - bureaucracy[acquirer]) of it lands (001: culture does not move):
     arrived[s] = carried[s] * (1 - bureaucracy[acquirer]).
-The acquirer's knowledge gain is the noisy-OR increment where it lagged,
-    gained[s] = (1 - K[acquirer, s]) * arrived[s]     (K before this month's moves),
+The acquirer's knowledge gain is the rise in its stage knowledge K (engine/knowledge.py) that the
+mover alone would bring, largest where it lagged (computed against the firm at the start of the
+month; several movers' gains in one month are added),
 and the months of its own R&D this replaces are sum_s gained[s] / own_rd_rate. The origin
 loses whatever of the mover's knowledge was neither codified nor held by others: that is
-what its noisy-OR knowledge (firm_view) drops by. Switched off, movers arrive knowing nothing.
+what its knowledge K drops by. Switched off, movers arrive knowing nothing.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 
+from talentwar.engine import knowledge
 from talentwar.engine.firm_view import FirmView
 from talentwar.engine.mechanisms.poaching import Offers
 from talentwar.engine.moves import join
@@ -42,7 +44,8 @@ def move(state: State, params: Params, view: FirmView, offers: Offers, accepted:
     carried = jnp.minimum(r.knowledge, cap)
     arrived = carried * (1.0 - params.bureaucracy[acquirer])[:, None] * switch(params, "M12")
     arrived = jnp.where(accepted[:, None], arrived, 0.0)
-    gained = (1.0 - view.knowledge[acquirer]) * arrived
+    gained = knowledge.gain(arrived, acquirer, view.known, state.firms.codified, params.knowledge_overlap)
+    gained = jnp.where(accepted[:, None], gained, 0.0)
     months = gained.sum(-1) / params.own_rd_rate
 
     grant_shares = offers.equity_value / state.firms.share_price[acquirer]

@@ -2,7 +2,8 @@
 
 Targeting without N x F work. Employed researchers fall into strata c = (firm, stage, role,
 tier), the tier being their own-stage knowledge in quarters. Poacher p values a stratum by
-the expected noisy-OR gain of hiring its mean member,
+its mean member's knowledge where it lacks it (a poacher's rough view; the realised gain, M12,
+is exact),
     value[c, p] = sum_s kbar[c, s] * (1 - K[p, s]) * stage_value[p, s],
 so it wants the stages where it lags (and inference know-how more, the larger its user
 base). Its information quality q about the origin firm blends this with the average over

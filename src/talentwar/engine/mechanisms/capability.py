@@ -1,0 +1,44 @@
+"""M8 Codified knowledge, capability and money saved (000: documentation; 001: diminishing returns, inference savings).
+
+Documentation: each month a firm writes down a share of what its staff know and its stock lacks,
+    codified[f, s] += documentation_rate[f] * max(0, K_staff[f, s] - codified[f, s]),
+K_staff the knowledge of its people alone (engine/knowledge.py). Firm knowledge K combines the two (firm_view).
+Capability needs every stage (a weakest link), compute, and people with diminishing returns:
+    capability[f] = (mean_s K[f, s]^rho)^(1/rho) * (effective_gpus[f] / compute_reference)^alpha
+                    * research_staff[f]^beta,
+rho < 0 (CES close to the minimum across stages), beta < 1 (001: the tenth researcher adds
+less than 10%). Money saved by inference-efficiency knowledge (001: "1% efficiency = tens of
+millions a year"): K[f, inference_efficiency] * user_base[f] / 12 k$ a month.
+Switched off: nothing is codified beyond the initial stock, capability and money saved are 0.
+"""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+
+from talentwar.engine.firm_view import firm_knowledge
+from talentwar.engine.params import Params
+from talentwar.engine.state import State
+from talentwar.engine.switches import switch
+
+
+def document(state: State, params: Params) -> State:
+    codified = state.firms.codified
+    staff_knowledge = firm_knowledge(state.researchers, jnp.zeros_like(codified), params).level
+    written = params.documentation_rate[:, None] * jnp.maximum(staff_knowledge - codified, 0.0) * switch(params, "M8")
+    return state._replace(firms=state.firms._replace(codified=codified + written))
+
+
+def capability(knowledge: jax.Array, research_staff: jax.Array, params: Params) -> jax.Array:
+    """Capability per firm [F] from firm knowledge [F, S] and research headcount [F]."""
+    rho = params.weakest_link
+    weakest_link = jnp.mean(jnp.maximum(knowledge, 1e-6) ** rho, axis=1) ** (1.0 / rho)
+    compute = (params.effective_gpus / params.compute_reference) ** params.compute_elasticity
+    people = jnp.maximum(research_staff, 0.0) ** params.headcount_elasticity
+    return weakest_link * compute * people * params.is_employer * switch(params, "M8")
+
+
+def money_saved(knowledge: jax.Array, params: Params) -> jax.Array:
+    """k$ a month saved by inference-efficiency knowledge at each firm [F]."""
+    return (knowledge * params.inference_stage).sum(1) * params.user_base / 12.0 * switch(params, "M8")

@@ -1,0 +1,67 @@
+"""Firm knowledge with overlap, the gain from a newcomer, and the bus factor."""
+
+from __future__ import annotations
+
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from talentwar.engine.knowledge import aggregate, gain
+from talentwar.engine.metrics import BUS_FACTOR_CAP, bus_factor
+from talentwar.engine.state import Researchers
+
+# Firm 0: one star (0.9) and four at 0.1. Firm 1: six near 0.3. Firm 2: nobody.
+KNOWLEDGE = jnp.array([[0.9], [0.1], [0.1], [0.1], [0.1]] + [[0.3 + 1e-4 * i] for i in range(6)])
+FIRM = jnp.array([0] * 5 + [1] * 6)
+NO_CODE = jnp.zeros((3, 1))
+
+
+def level(overlap: float, codified=NO_CODE, knowledge=KNOWLEDGE, firm=FIRM):
+    return np.asarray(aggregate(knowledge, firm, codified, jnp.full(3, overlap)).level)[:, 0]
+
+
+def test_no_overlap_is_noisy_or_and_full_overlap_is_the_best_expert():
+    noisy_or = [1 - 0.1 * 0.9**4, 1 - np.prod([0.7 - 1e-4 * i for i in range(6)]), 0.0]
+    np.testing.assert_allclose(level(0.0), noisy_or, rtol=1e-5)
+    np.testing.assert_allclose(level(1.0), [0.9, 0.3005, 0.0], rtol=1e-5)
+    between = level(0.8)
+    assert (between[:2] > level(1.0)[:2]).all() and (between[:2] < level(0.0)[:2]).all()
+
+
+def test_headcount_beyond_the_top_ranks_adds_no_knowledge():
+    from talentwar.engine.knowledge import RANKS
+
+    def many(n):
+        return level(0.0, jnp.zeros((1, 1)), jnp.full((n, 1), 0.1), jnp.zeros(n, jnp.int32))[0]
+
+    assert many(400) == pytest.approx(many(RANKS)) == pytest.approx(1 - 0.9**RANKS)
+    assert many(RANKS - 1) < many(RANKS)
+
+
+@pytest.mark.parametrize("overlap", [0.0, 0.5, 0.8, 1.0])
+@pytest.mark.parametrize("newcomer", [0.05, 0.2, 0.95])
+def test_gain_is_exactly_the_rise_in_knowledge(overlap, newcomer):
+    overlaps, codified = jnp.full(3, overlap), NO_CODE + 0.1
+    before = aggregate(KNOWLEDGE, FIRM, codified, overlaps)
+    joined = aggregate(jnp.concatenate([KNOWLEDGE, jnp.array([[newcomer]])]), jnp.concatenate([FIRM, jnp.array([0])]), codified, overlaps)
+    predicted = np.asarray(gain(jnp.array([[newcomer]]), jnp.array([0]), before, codified, overlaps))
+    np.testing.assert_allclose(predicted[0, 0], np.asarray(joined.level - before.level)[0, 0], atol=1e-5)
+
+
+def bus(overlap: float, codified=NO_CODE):
+    r = Researchers(*([None] * len(Researchers._fields)))._replace(firm=FIRM, knowledge=KNOWLEDGE)
+    overlaps = jnp.full(3, overlap)
+    k = aggregate(KNOWLEDGE, FIRM, codified, overlaps).level
+    return np.asarray(bus_factor(r, codified, k, overlaps))[:, 0]
+
+
+def test_bus_factor_counts_the_fewest_departures_that_halve_a_stage():
+    # Noisy-OR: firm 0 without its star keeps 1 - 0.9^4 = 0.34 < half of 0.93: one departure.
+    # Firm 1 keeps 1 - 0.7^(6 - m): it falls below half of 0.88 first at m = 5.
+    np.testing.assert_allclose(bus(0.0), [1, 5, 0])
+    # Full overlap: firm 1 is as good as its best, and the next best is as good: all six must go.
+    np.testing.assert_allclose(bus(1.0), [1, 6, 0])
+
+
+def test_codified_stock_above_half_makes_a_stage_safe():
+    assert bus(0.0, jnp.array([[0.6], [0.6], [0.0]]))[0] == BUS_FACTOR_CAP + 1
