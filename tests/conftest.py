@@ -29,3 +29,15 @@ def metric(result, name: str, firm: str, month: int | None = None):
     if month is not None:
         return frame[frame["month"] == month]["value"].to_numpy()
     return frame.pivot(index="replication", columns="month", values="value").to_numpy()
+
+
+def with_firm(scenario, index: int, **sections):
+    """A copy with firm `index` changed section by section, e.g. with_firm(s, 0, capital={"window_interval_months": 6})."""
+    firm = scenario.firms[index]
+    updates = {}
+    for name, fields in sections.items():
+        current = getattr(firm, name)
+        updates[name] = current.model_copy(update=fields) if hasattr(current, "model_copy") else fields
+    firms = list(scenario.firms)
+    firms[index] = firm.model_copy(update=updates)
+    return scenario.model_copy(update={"firms": firms})

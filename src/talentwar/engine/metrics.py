@@ -13,7 +13,7 @@ import jax.numpy as jnp
 
 from talentwar.engine.firm_view import PRODUCT_ROLE, FirmView, firm_knowledge
 from talentwar.engine.knowledge import without_top
-from talentwar.engine.mechanisms.capability import capability, money_saved
+from talentwar.engine.mechanisms.capability import money_saved
 from talentwar.engine.mechanisms.knowledge_transfer import Transfer
 from talentwar.engine.mechanisms.poaching import Offers
 from talentwar.engine.mechanisms.vesting import unvested_value
@@ -26,7 +26,8 @@ FIRM_METRICS = (
     "core_retention",  # share of the month-0 core team still at the firm
     "hires",  # from the outside pool (M16)
     "departures_poached",  # accepted a rival's offer (M10, M9)
-    "departures_separated",  # life-event exits to the outside pool (M16)
+    "departures_separated",  # exits to the outside pool: life events (M16) and burnout (M6)
+    "departures_burnout",  # of which researchers on product work (M6)
     "offers_received",  # offers its staff held this month
     "offers_made",  # as poacher
     "offers_accepted",  # as poacher
@@ -43,6 +44,10 @@ FIRM_METRICS = (
     "replication_months_gained",  # as acquirer: own R&D months the gains replace (M12)
     "capability",  # M8: weakest link across stages x compute x research headcount^beta
     "money_saved",  # M8: k$ a month saved by inference-efficiency knowledge
+    "productivity",  # mean research productivity of research staff (M6, M14)
+    "share_on_product",  # share of research staff on product work (M6)
+    "share_resting",  # share of employed staying only for unvested equity (M14)
+    "morale",  # mean morale of employed
 )
 BUS_FACTOR_CAP = 8  # bus factors above this are reported as BUS_FACTOR_CAP + 1
 
@@ -52,6 +57,7 @@ FLOW_METRICS = frozenset(
         "hires",
         "departures_poached",
         "departures_separated",
+        "departures_burnout",
         "offers_received",
         "offers_made",
         "offers_accepted",
@@ -104,6 +110,7 @@ class MonthTrace(NamedTuple):
     transfer: Transfer
     separated: jax.Array
     hired: jax.Array
+    productivity: jax.Array  # float32 [N]: this month's research productivity (M6, M14)
 
 
 def observe(trace: MonthTrace, params: Params, move_capacity: int) -> Observation:
@@ -142,7 +149,11 @@ def _firm_metrics(t: MonthTrace, params: Params) -> jax.Array:
         ],
         F,
     )
-    (separated,) = _by(t.after_poaching.firm, [t.separated], F)
+    separated, burnout = _by(t.after_poaching.firm, [t.separated, t.separated & t.after_poaching.on_product], F)
+    research = employed & (end.role != PRODUCT_ROLE)
+    research_staff, productivity_sum, on_product, resting, morale = _by(
+        end.firm, [research, t.productivity * research, end.on_product & research, end.resting & employed, end.morale * employed], F
+    )
     top_salary = jax.ops.segment_max(jnp.where(employed, end.salary, 0.0), end.firm, F)
     per_head = 1.0 / jnp.maximum(headcount, 1.0)
     columns = [
@@ -152,6 +163,7 @@ def _firm_metrics(t: MonthTrace, params: Params) -> jax.Array:
         hires,
         departures_poached,
         separated,
+        burnout,
         offers_received,
         offers_made,
         offers_accepted,
@@ -168,8 +180,15 @@ def _firm_metrics(t: MonthTrace, params: Params) -> jax.Array:
         months,
     ]
     knowledge = firm_knowledge(end, t.end.firms.codified, params).level
-    research_staff = jax.ops.segment_sum((employed & (end.role != PRODUCT_ROLE)).astype(jnp.float32), end.firm, F)
-    columns += [capability(knowledge, research_staff, params), money_saved(knowledge, params)]
+    per_researcher = 1.0 / jnp.maximum(research_staff, 1.0)
+    columns += [
+        t.end.firms.capability,
+        money_saved(knowledge, params),
+        jnp.where(research_staff > 0, productivity_sum * per_researcher, 0.0),
+        on_product * per_researcher,
+        resting * per_head,
+        morale * per_head,
+    ]
     per_stage = [knowledge, bus_factor(end, t.end.firms.codified, knowledge, params.knowledge_overlap)]
     return jnp.concatenate([jnp.stack(columns, axis=-1), *per_stage], axis=-1).astype(jnp.float32)
 

@@ -25,7 +25,10 @@ def join(
     role: jax.Array | None = None,
     stage: jax.Array | None = None,
 ) -> Researchers:
-    """Researchers where `who` is true join `firm` on the given terms; the rest are unchanged."""
+    """Researchers where `who` is true join `firm` on the given terms; the rest are unchanged.
+
+    A joiner starts off research work (M6 assigns product work afterwards) and not resting (M14).
+    """
 
     def pick(new, old):
         new = jnp.asarray(new).astype(old.dtype)
@@ -41,6 +44,8 @@ def join(
         grant_cliff=pick(grant_cliff, r.grant_cliff),
         tenure=pick(0, r.tenure),
         knowledge=pick(knowledge, r.knowledge),
+        on_product=pick(False, r.on_product),
+        resting=pick(False, r.resting),
         role=r.role if role is None else pick(role, r.role),
         stage=r.stage if stage is None else pick(stage, r.stage),
     )

@@ -73,6 +73,14 @@ class Params(NamedTuple):
     headcount_elasticity: np.ndarray
     compute_reference: np.ndarray
     inference_stage: np.ndarray
+    blue_sky_autonomy_gain: np.ndarray
+    breakthrough_rate: np.ndarray
+    breakthrough_size: np.ndarray
+    misaligned_productivity_loss: np.ndarray
+    misaligned_mission_penalty: np.ndarray
+    misaligned_morale_loss: np.ndarray
+    misaligned_quit_rate: np.ndarray
+    resting_productivity_loss: np.ndarray
     # firms [F]
     is_employer: np.ndarray
     outside_index: np.ndarray
@@ -81,6 +89,12 @@ class Params(NamedTuple):
     drift: np.ndarray
     volatility: np.ndarray
     years_to_liquidity: np.ndarray
+    window_interval: np.ndarray
+    window_fraction: np.ndarray
+    synthetic_share: np.ndarray
+    blue_sky_share: np.ndarray
+    blue_sky_by_skill: np.ndarray
+    monetization_pressure: np.ndarray
     effective_gpus: np.ndarray
     friction_days: np.ndarray
     data_moat: np.ndarray
@@ -255,6 +269,14 @@ def build(scenario: Scenario, move_capacity: int | None = None) -> tuple[Params,
         compute_reference=f32(market.capability.compute_reference),
         # one-hot of the inference-efficiency stage (all zero if the scenario has none): money saved (M8)
         inference_stage=f32([s == INFERENCE_STAGE for s in stages]),
+        blue_sky_autonomy_gain=f32(market.blue_sky.autonomy_gain),
+        breakthrough_rate=f32(market.blue_sky.breakthrough_rate),
+        breakthrough_size=f32(market.blue_sky.breakthrough_size),
+        misaligned_productivity_loss=f32(market.misalignment.productivity_loss),
+        misaligned_mission_penalty=f32(market.misalignment.mission_penalty),
+        misaligned_morale_loss=f32(market.misalignment.morale_loss),
+        misaligned_quit_rate=f32(market.misalignment.quit_rate),
+        resting_productivity_loss=f32(market.rest_and_vest.productivity_loss),
         is_employer=employer.astype(np.float32),
         outside_index=np.asarray(int(np.flatnonzero(~employer)[0]), np.int32),
         region=np.asarray([regions[f.region] for f in firms], np.int32),
@@ -262,6 +284,12 @@ def build(scenario: Scenario, move_capacity: int | None = None) -> tuple[Params,
         drift=f32([f.capital.drift for f in firms]),
         volatility=f32([f.capital.volatility for f in firms]),
         years_to_liquidity=f32([f.capital.years_to_liquidity for f in firms]),
+        window_interval=f32([f.capital.window_interval_months for f in firms]),
+        window_fraction=f32([f.capital.window_fraction for f in firms]),
+        synthetic_share=f32([f.capital.synthetic_share for f in firms]),
+        blue_sky_share=f32([f.compute.blue_sky_share for f in firms]),
+        blue_sky_by_skill=f32([f.compute.blue_sky_tokens == "skill" for f in firms]),
+        monetization_pressure=f32([f.product.monetization_pressure for f in firms]),
         effective_gpus=f32([f.compute.gpus * f.compute.hardware_efficiency for f in firms]),
         friction_days=f32([f.compute.friction_days for f in firms]),
         data_moat=f32([f.product.data_moat for f in firms]),

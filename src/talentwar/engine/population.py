@@ -5,6 +5,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
+from talentwar.engine.mechanisms import capability, misalignment
 from talentwar.engine.params import Dims, Distributions, Params
 from talentwar.engine.sampling import draw, take
 from talentwar.engine.state import Firms, Researchers, State
@@ -12,7 +13,7 @@ from talentwar.engine.state import Firms, Researchers, State
 
 def initial_state(key: jax.Array, params: Params, dims: Dims) -> State:
     N, S = dims.researchers, dims.stages
-    keys = jax.random.split(key, 9)
+    keys = jax.random.split(key, 10)
     group = params.group_of
     firm = params.group_firm[group]
     role = params.group_role[group]
@@ -53,9 +54,16 @@ def initial_state(key: jax.Array, params: Params, dims: Dims) -> State:
         grant_cliff=params.group_grant_cliff[group].astype(jnp.int16),
         tenure=jnp.minimum(tenure, 1200).astype(jnp.int16),
         morale=jnp.ones(N, jnp.float32),
+        on_product=jnp.zeros(N, bool),
+        resting=jnp.zeros(N, bool),
     )
+    researchers = misalignment.assign(researchers, params.is_employer[firm] > 0, params, keys[9])
+    codified = jnp.broadcast_to(params.codified_knowledge[:, None], (dims.firms, S)).astype(jnp.float32)
     firms = Firms(
         share_price=jnp.ones(dims.firms, jnp.float32),
-        codified=jnp.broadcast_to(params.codified_knowledge[:, None], (dims.firms, S)).astype(jnp.float32),
+        codified=codified,
+        capability=jnp.zeros(dims.firms, jnp.float32),
+        capability_start=jnp.zeros(dims.firms, jnp.float32),
     )
-    return State(researchers=researchers, firms=firms)
+    state = capability.measure(State(researchers=researchers, firms=firms), params)
+    return state._replace(firms=state.firms._replace(capability_start=state.firms.capability))

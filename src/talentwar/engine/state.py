@@ -29,11 +29,15 @@ class Researchers(NamedTuple):
     grant_cliff: jax.Array  # int16 [N]
     tenure: jax.Array  # int16 [N]: months at the current firm
     morale: jax.Array  # float32 [N], in [0, 1]
+    on_product: jax.Array  # bool [N]: a research hire put on product work (M6)
+    resting: jax.Array  # bool [N]: stayed only for unvested equity, resting until it vests (M14)
 
 
 class Firms(NamedTuple):
     share_price: jax.Array  # float32 [F]: share price index, 1.0 at month 0 (M1)
     codified: jax.Array  # float32 [F, S]: documented share of each stage's knowledge (M8)
+    capability: jax.Array  # float32 [F]: at the end of the last month (M8)
+    capability_start: jax.Array  # float32 [F]: at month 0; performance units track capability / this (M3)
 
 
 class State(NamedTuple):

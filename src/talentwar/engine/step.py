@@ -2,8 +2,9 @@
 
 The order matters and is part of the model (docs/ODD.md, "Process overview and scheduling"):
 prices and vesting move first; firms then make offers on what they see; researchers choose;
-movers carry knowledge; life events send some to the outside pool; vacancies refill from it;
-the month's learning and documentation accrue; knowledge in the pool goes stale.
+movers carry knowledge; life events and burnout send some to the outside pool; vacancies refill
+from it; joiners are assigned work; the month's learning, documentation and breakthroughs
+accrue; capability is measured; knowledge in the pool goes stale.
 This order (offers, choice, separations, hiring) gives the job ladder's kappa = lambda1 (1 - delta) / delta.
 """
 
@@ -12,11 +13,22 @@ from __future__ import annotations
 import jax
 
 from talentwar.engine import firm_view, metrics
-from talentwar.engine.mechanisms import capability, choice, hiring, knowledge_transfer, learning, poaching, vesting
+from talentwar.engine.mechanisms import (
+    blue_sky,
+    capability,
+    choice,
+    hiring,
+    knowledge_transfer,
+    learning,
+    misalignment,
+    poaching,
+    rest_and_vest,
+    vesting,
+)
 from talentwar.engine.params import Params
 from talentwar.engine.state import State
 
-PHASES = ("vesting", "poaching", "choice", "separation", "hiring")
+PHASES = ("vesting", "poaching", "choice", "separation", "hiring", "assignment", "breakthroughs")
 
 
 def step(state: State, key: jax.Array, params: Params, move_capacity: int) -> tuple[State, metrics.Observation]:
@@ -24,16 +36,23 @@ def step(state: State, key: jax.Array, params: Params, move_capacity: int) -> tu
     state = vesting.advance(state, params, keys["vesting"])  # M1
     start = state.researchers
     view = firm_view.observe(state, params)  # M4 and firm knowledge
-    unvested = vesting.unvested_value(state, params)
+    unvested = vesting.unvested_value(state, params)  # M1, M3
     offers = poaching.make_offers(state, params, view, unvested, keys["poaching"])  # M10
-    accepted = choice.decide(state, params, view, offers, unvested, keys["choice"])  # M9, M2
+    accepted, held_by_equity = choice.decide(state, params, view, offers, unvested, keys["choice"])  # M9, M2, M5, M6
+    state = state._replace(researchers=rest_and_vest.update(state.researchers, held_by_equity, unvested, params))  # M14
     state, transfer = knowledge_transfer.move(state, params, view, offers, accepted)  # M12
     after_poaching = state.researchers
-    state, separated = hiring.separate(state, params, keys["separation"])  # M16
+    burnout = misalignment.quit_hazard(state.researchers, params)  # M6
+    state, separated = hiring.separate(state, params, keys["separation"], burnout)  # M16
     after_separation = state.researchers
     state, hired = hiring.hire(state, params, keys["hiring"], separated)  # M16
-    state = learning.learn(state, params, view)  # M7
+    r = misalignment.assign(state.researchers, accepted | hired, params, keys["assignment"])  # M6
+    state = state._replace(researchers=misalignment.wear_morale(r, params))
+    productivity = misalignment.productivity(state.researchers, params) * rest_and_vest.productivity(state.researchers, params)
+    state = learning.learn(state, params, view, productivity)  # M7
     state = capability.document(state, params)  # M8
+    state = blue_sky.breakthroughs(state, params, keys["breakthroughs"])  # M5
+    state = capability.measure(state, params)  # M8
     state = hiring.age_pool(state, params)
     trace = metrics.MonthTrace(
         start=start,
@@ -46,5 +65,6 @@ def step(state: State, key: jax.Array, params: Params, move_capacity: int) -> tu
         transfer=transfer,
         separated=separated,
         hired=hired,
+        productivity=productivity,
     )
     return state, metrics.observe(trace, params, move_capacity)

@@ -25,12 +25,16 @@ PULLS = ("cash", "equity", "compute", "autonomy", "mission")
 MECHANISMS = {
     "M1": "vesting and equity value",
     "M2": "certainty equivalent of equity",
+    "M3": "secondary liquidity windows and synthetic equity",
     "M4": "compute access and verification speed",
+    "M5": "blue-sky compute share",
+    "M6": "monetization pressure and misalignment",
     "M7": "learning and compartmentalisation",
     "M8": "codified knowledge, capability and money saved",
     "M9": "choice by random utility",
     "M10": "poaching and buyouts",
     "M12": "knowledge transfer and leakage",
+    "M14": "rest-and-vest stagnation",
     "M16": "baseline separations and replacement hiring",
 }
 
@@ -213,6 +217,13 @@ class Capital(Strict):
     drift: float = Field(0.0, ge=-1.0, le=2.0, description="annual drift of the share price's geometric Brownian motion (expected growth rate)")
     volatility: Annotated[float, Field(ge=0.0, le=3.0)] = 0.3
     years_to_liquidity: Annotated[float, Field(ge=0.0, le=30.0)] = 0.0
+    window_interval_months: Annotated[int, Field(ge=0, le=120)] = Field(
+        0, description="months between secondary liquidity windows; 0 = none (M3; 002: biannual windows = 6)"
+    )
+    window_fraction: Probability = Field(0.25, description="share of vested holdings sellable in each window (M3)")
+    synthetic_share: Probability = Field(
+        0.0, description="share of equity grants in performance units that track the firm's capability, not its share price (M3)"
+    )
 
     @model_validator(mode="after")
     def _public_is_liquid(self) -> Capital:
@@ -225,11 +236,18 @@ class Compute(Strict):
     gpus: NonNegative = 0.0
     hardware_efficiency: Annotated[float, Field(gt=0.0, le=10.0)] = 1.0
     friction_days: NonNegative = 0.0
+    blue_sky_share: Probability = Field(0.0, description="share of the cluster reserved for self-chosen research (M5; 002: 15-20%)")
+    blue_sky_tokens: Literal["equal", "skill"] = Field(
+        "equal", description="how the blue-sky share is split: equal tokens per researcher, or in proportion to skill (M5)"
+    )
 
 
 class Product(Strict):
     user_base: NonNegative = Field(0.0, description="k$ per year saved by one unit of inference-efficiency knowledge")
     data_moat: Probability = 0.0
+    monetization_pressure: Probability = Field(
+        0.0, description="probability that a research hire is put on product or ad work (M6; 001)"
+    )
 
 
 class Organisation(Strict):
@@ -357,6 +375,31 @@ class Capability(Strict):
     compute_reference: Positive = Field(10000.0, description="effective GPUs at which the compute factor is 1")
 
 
+class BlueSky(Strict):
+    """M5: what a blue-sky share does (002: an internal token economy for self-chosen research)."""
+
+    autonomy_gain: NonNegative = Field(2.0, description="autonomy added per unit of blue-sky share a researcher's tokens give")
+    breakthrough_rate: Probability = Field(
+        0.1, description="monthly chance of a breakthrough at a firm whose whole cluster were blue-sky (scaled by the share)"
+    )
+    breakthrough_size: Probability = Field(0.1, description="share of the missing codified knowledge of one stage a breakthrough fills")
+
+
+class Misalignment(Strict):
+    """M6: researchers hired for research and put on product work (001: sparse attention -> ad targeting)."""
+
+    productivity_loss: Probability = Field(0.5, description="research productivity lost while on product work")
+    mission_penalty: NonNegative = Field(0.5, description="mission pull lost, staying on product work or expecting it at an offer")
+    morale_loss: Probability = Field(0.05, description="morale lost each month on product work")
+    quit_rate: Probability = Field(0.03, description="extra monthly probability of leaving for the outside pool (burnout)")
+
+
+class RestAndVest(Strict):
+    """M14: staying for the unvested equity alone (000)."""
+
+    productivity_loss: Probability = Field(0.3, description="research productivity lost until the grant has vested")
+
+
 class Market(Strict):
     """Market-wide settings of choice (M9), equity valuation (M2) and bookkeeping."""
 
@@ -371,6 +414,9 @@ class Market(Strict):
         0.01, description="stage knowledge a firm's own R&D adds per month; converts knowledge gained into months saved"
     )
     learning: Learning = Field(default_factory=Learning)
+    blue_sky: BlueSky = Field(default_factory=BlueSky)
+    misalignment: Misalignment = Field(default_factory=Misalignment)
+    rest_and_vest: RestAndVest = Field(default_factory=RestAndVest)
     capability: Capability = Field(default_factory=Capability)
 
 

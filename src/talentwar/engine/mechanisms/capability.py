@@ -17,7 +17,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
-from talentwar.engine.firm_view import firm_knowledge
+from talentwar.engine.firm_view import PRODUCT_ROLE, firm_knowledge
 from talentwar.engine.params import Params
 from talentwar.engine.state import State
 from talentwar.engine.switches import switch
@@ -28,6 +28,15 @@ def document(state: State, params: Params) -> State:
     staff_knowledge = firm_knowledge(state.researchers, jnp.zeros_like(codified), params).level
     written = params.documentation_rate[:, None] * jnp.maximum(staff_knowledge - codified, 0.0) * switch(params, "M8")
     return state._replace(firms=state.firms._replace(codified=codified + written))
+
+
+def measure(state: State, params: Params) -> State:
+    """Record each firm's capability at this moment in the state (read by M3's performance units)."""
+    r = state.researchers
+    research = (params.is_employer[r.firm] > 0) & (r.role != PRODUCT_ROLE)
+    staff = jax.ops.segment_sum(research.astype(jnp.float32), r.firm, params.is_employer.shape[0])
+    level = firm_knowledge(r, state.firms.codified, params).level
+    return state._replace(firms=state.firms._replace(capability=capability(level, staff, params)))
 
 
 def capability(knowledge: jax.Array, research_staff: jax.Array, params: Params) -> jax.Array:

@@ -6,14 +6,17 @@ the pulls of the offer over staying are
     cash     = log((horizon * offer_salary + sign_on) / M)
     equity   = log(1 + CE(offered grant) / M) - log(1 + CE(unvested kept) / M)      (M1, M2)
     compute  = log(1 + verification_speed(offer)) - log(1 + verification_speed(stay))  (M4)
-    autonomy = autonomy[p] - autonomy[g]
+    autonomy = autonomy[p] - autonomy[g]      (blue-sky tokens included, M5)
     mission  = (mission + data_moat)[p] - (mission + data_moat)[g]
+               - expected product work at p + product work now (M6)
 and the researcher moves iff
     sum_k w_k pull_k - switching_cost - cross_region_cost * [region differs] + T * eps > 0,
 eps the difference of two standard Gumbel draws (logistic), T the temperature. T = 0 is
 deterministic; ties stay. Leaving forfeits unvested equity: it appears only on the stay side.
 Switched off, the decision is the simplest one: move iff the offer pays more cash over the
 horizon (salary and sign-on), with no noise.
+Also returned: who declined but would have moved without the unvested equity they keep, the
+researchers M14 calls resting.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import jax
 import jax.numpy as jnp
 
 from talentwar.engine.firm_view import FirmView
+from talentwar.engine.mechanisms import blue_sky, misalignment
 from talentwar.engine.mechanisms.equity_value import certainty_factor
 from talentwar.engine.mechanisms.poaching import Offers
 from talentwar.engine.params import Params
@@ -29,21 +33,23 @@ from talentwar.engine.state import State
 from talentwar.engine.switches import switch
 
 
-def decide(state: State, params: Params, view: FirmView, offers: Offers, unvested: jax.Array, key: jax.Array) -> jax.Array:
-    """bool [N]: who accepts the offer they hold."""
+def decide(
+    state: State, params: Params, view: FirmView, offers: Offers, unvested: jax.Array, key: jax.Array
+) -> tuple[jax.Array, jax.Array]:
+    """bool [N] who accepts the offer they hold, and bool [N] who stays only for their unvested equity."""
     r = state.researchers
     here, there = r.firm, offers.poacher
     kept_pay = params.horizon_years * r.salary
     offered_pay = params.horizon_years * offers.salary + offers.sign_on
 
     cash = jnp.log(offered_pay / kept_pay)
-    equity = jnp.log1p(offers.equity_value * certainty_factor(r.risk_aversion, there, params) / kept_pay) - jnp.log1p(
-        unvested * certainty_factor(r.risk_aversion, here, params) / kept_pay
-    )
+    kept_equity = jnp.log1p(unvested * certainty_factor(r.risk_aversion, here, params) / kept_pay)
+    equity = jnp.log1p(offers.equity_value * certainty_factor(r.risk_aversion, there, params) / kept_pay) - kept_equity
     compute = jnp.log1p(view.offer_verification_speed[there]) - jnp.log1p(view.verification_speed[here])
-    autonomy = params.autonomy[there] - params.autonomy[here]
+    autonomy = blue_sky.autonomy(r, there, params) - blue_sky.autonomy(r, here, params)
     appeal = params.mission + params.data_moat
-    mission = appeal[there] - appeal[here]
+    penalty_staying, penalty_moving = misalignment.mission_penalty(r, there, params)
+    mission = appeal[there] - penalty_moving - appeal[here] + penalty_staying
     pulls = jnp.stack([cash, equity, compute, autonomy, mission], axis=-1)
 
     gain = (r.preferences * pulls).sum(-1)
@@ -51,4 +57,7 @@ def decide(state: State, params: Params, view: FirmView, offers: Offers, unveste
     gain = gain + params.temperature * jax.random.logistic(key, gain.shape)
     by_utility = gain > 0
     by_cash = offered_pay > kept_pay
-    return offers.made & jnp.where(switch(params, "M9") > 0, by_utility, by_cash)
+    use_utility = switch(params, "M9") > 0
+    accepted = offers.made & jnp.where(use_utility, by_utility, by_cash)
+    without_unvested = jnp.where(use_utility, gain + r.preferences[:, 1] * kept_equity > 0, by_cash)
+    return accepted, offers.made & ~accepted & without_unvested

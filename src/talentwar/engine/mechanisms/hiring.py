@@ -17,6 +17,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
+from talentwar.engine.mechanisms import liquidity
 from talentwar.engine.moves import join
 from talentwar.engine.params import N_ROLES, Params
 from talentwar.engine.sampling import draw_money, take
@@ -26,10 +27,11 @@ from talentwar.engine.switches import switch
 SAMPLING_BUCKETS = 1024
 
 
-def separate(state: State, params: Params, key: jax.Array) -> tuple[State, jax.Array]:
+def separate(state: State, params: Params, key: jax.Array, extra_hazard: jax.Array | float = 0.0) -> tuple[State, jax.Array]:
+    """Life events (M16), plus any `extra_hazard` [N] other mechanisms add (burnout, M6)."""
     r = state.researchers
     employed = params.is_employer[r.firm] > 0
-    rate = params.separation_rate[r.firm] * switch(params, "M16")
+    rate = params.separation_rate[r.firm] * switch(params, "M16") + extra_hazard
     leaving = employed & (jax.random.uniform(key, r.firm.shape) < rate)
     researchers = join(
         r,
@@ -73,7 +75,7 @@ def hire(state: State, params: Params, key: jax.Array, just_left: jax.Array) -> 
         hired,
         firm=firm,
         salary=draw_money(k_salary, take(params.cell_salary, cell)),
-        grant_shares=equity_value / state.firms.share_price[firm],
+        grant_shares=equity_value / liquidity.equity_price(state.firms, params)[firm],
         grant_months=params.cell_grant_months[cell],
         grant_cliff=params.cell_grant_cliff[cell],
         knowledge=r.knowledge,

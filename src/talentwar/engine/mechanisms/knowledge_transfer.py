@@ -22,6 +22,7 @@ import jax.numpy as jnp
 
 from talentwar.engine import knowledge
 from talentwar.engine.firm_view import FirmView
+from talentwar.engine.mechanisms import liquidity
 from talentwar.engine.mechanisms.poaching import Offers
 from talentwar.engine.moves import join
 from talentwar.engine.params import Params
@@ -48,7 +49,7 @@ def move(state: State, params: Params, view: FirmView, offers: Offers, accepted:
     gained = jnp.where(accepted[:, None], gained, 0.0)
     months = gained.sum(-1) / params.own_rd_rate
 
-    grant_shares = offers.equity_value / state.firms.share_price[acquirer]
+    grant_shares = offers.equity_value / liquidity.equity_price(state.firms, params)[acquirer]
     researchers = join(
         r,
         accepted,

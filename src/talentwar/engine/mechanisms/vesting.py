@@ -4,7 +4,8 @@ Share prices follow geometric Brownian motion, monthly:
     price' = price * exp((drift - volatility^2 / 2) / 12 + volatility * sqrt(1/12) * Z).
 A grant of `shares` vests monthly after a cliff:
     vested_fraction = 0 if age < cliff else min(1, age / months);
-    unvested_value = shares * (1 - vested_fraction) * price[firm].
+    unvested_value = shares * (1 - vested_fraction) * price[firm],
+price being the share price, blended with performance units under M3's synthetic equity.
 Switched off, prices stay at 1 and every grant counts as vested: nothing is forfeited on leaving.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
+from talentwar.engine.mechanisms import liquidity
 from talentwar.engine.params import Params
 from talentwar.engine.state import State
 from talentwar.engine.switches import switch
@@ -40,4 +42,4 @@ def unvested_value(state: State, params: Params) -> jax.Array:
     """k$ of the current grant that a researcher forfeits by leaving today."""
     r = state.researchers
     fraction = vested_fraction(r.grant_age, r.grant_months, r.grant_cliff, params)
-    return r.grant_shares * (1.0 - fraction) * state.firms.share_price[r.firm]
+    return r.grant_shares * (1.0 - fraction) * liquidity.equity_price(state.firms, params)[r.firm]

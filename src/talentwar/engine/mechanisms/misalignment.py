@@ -1,0 +1,52 @@
+"""M6 Monetization pressure and misalignment (001: hired for sparse attention, tasked with ad targeting).
+
+At a firm with monetization pressure m, every research hire (any role but product) is put on
+product work with probability m, when they join and for the initial staff. While on product work:
+    research productivity x (1 - productivity_loss)       (feeds learning, M7)
+    morale -= morale_loss each month                        (floored at 0)
+    an extra monthly quit hazard quit_rate to the outside pool ("rapid burnout and further churn")
+    the mission pull of staying falls by mission_penalty,
+and an offer from a firm with pressure m carries an expected mission penalty m * mission_penalty
+for a research role (M9). Switched off, nobody is assigned and nothing of this applies.
+"""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+
+from talentwar.engine.params import Params
+from talentwar.engine.state import Researchers
+from talentwar.engine.switches import switch
+
+PRODUCT_ROLE = 4
+
+
+def assign(r: Researchers, joined: jax.Array, params: Params, key: jax.Array) -> Researchers:
+    """Research staff in `joined` go onto product work with their firm's monetization pressure."""
+    pressure = params.monetization_pressure[r.firm] * switch(params, "M6")
+    put_on_product = joined & (r.role != PRODUCT_ROLE) & (jax.random.uniform(key, r.firm.shape) < pressure)
+    return r._replace(on_product=jnp.where(joined, put_on_product, r.on_product))
+
+
+def mission_penalty(r: Researchers, poacher: jax.Array, params: Params) -> tuple[jax.Array, jax.Array]:
+    """The mission pull lost by staying, and the one expected at the poacher (for research roles)."""
+    on = switch(params, "M6")
+    research = r.role != PRODUCT_ROLE
+    staying = on * params.misaligned_mission_penalty * r.on_product
+    moving = on * params.misaligned_mission_penalty * params.monetization_pressure[poacher] * research
+    return staying, moving
+
+
+def productivity(r: Researchers, params: Params) -> jax.Array:
+    return 1.0 - switch(params, "M6") * params.misaligned_productivity_loss * r.on_product
+
+
+def quit_hazard(r: Researchers, params: Params) -> jax.Array:
+    """Extra monthly probability of leaving for the outside pool (added to separations, M16)."""
+    return switch(params, "M6") * params.misaligned_quit_rate * r.on_product
+
+
+def wear_morale(r: Researchers, params: Params) -> Researchers:
+    loss = switch(params, "M6") * params.misaligned_morale_loss * r.on_product
+    return r._replace(morale=jnp.clip(r.morale - loss, 0.0, 1.0))

@@ -1,0 +1,122 @@
+"""M3, M5, M6 and M14 on and off. A mechanism switched off must give exactly the run in which
+its levers are neutral (no windows, no blue-sky share, no monetization pressure), and switched on
+it must move what it is about."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import talentwar
+from talentwar.engine.mechanisms import blue_sky, liquidity
+from talentwar.engine.params import build
+from tests.conftest import metric, with_firm, with_mechanisms
+
+FIRMS = ("lab", "poacher", "outside")
+
+
+def run(scenario, **switches):
+    return talentwar.simulate(with_mechanisms(scenario, **switches))
+
+
+def identical(a, b):
+    np.testing.assert_array_equal(a.metrics["value"].to_numpy(), b.metrics["value"].to_numpy())
+    assert a.final.equals(b.final)
+
+
+# ---------------------------------------------------------------- M3 liquidity windows and synthetic equity
+def test_m3_windows_shorten_the_wait_for_liquidity(mini):
+    windows = with_firm(mini, 0, capital={"window_interval_months": 6, "window_fraction": 0.25})
+    params, _ = build(windows)
+    np.testing.assert_allclose(np.asarray(liquidity.years_to_liquidity(params))[0], 2.0)  # 0.5 years / 0.25
+    off, _ = build(with_mechanisms(windows, M3=False))
+    np.testing.assert_allclose(np.asarray(liquidity.years_to_liquidity(off))[0], 6.0)
+
+
+def test_m3_windows_strengthen_the_handcuffs_and_off_removes_them(mini):
+    neutral = run(mini)
+    windows = with_firm(mini, 0, capital={"window_interval_months": 6, "window_fraction": 0.5})
+    on, off = run(windows), run(windows, M3=False)
+    identical(off, neutral)
+    # Month 1 starts from the same state: more valuable equity can only turn acceptances into refusals.
+    first_on, first_off = metric(on, "offers_accepted", "poacher", 1), metric(off, "offers_accepted", "poacher", 1)
+    assert (first_on <= first_off).all() and first_on.sum() < first_off.sum()
+
+
+def test_m3_performance_units_track_capability(mini):
+    synthetic = with_firm(mini, 0, capital={"synthetic_share": 1.0})
+    on, off = run(synthetic), run(synthetic, M3=False)
+    identical(off, run(mini))
+    assert not np.array_equal(metric(on, "mean_unvested_value", "lab"), metric(off, "mean_unvested_value", "lab"))
+
+
+# ---------------------------------------------------------------- M5 blue-sky compute
+def test_m5_blue_sky_takes_compute_from_assigned_work_and_gives_autonomy(mini):
+    sky = with_firm(mini, 0, compute={"blue_sky_share": 0.2})
+    on, off = run(sky), run(sky, M5=False)
+    identical(off, run(mini))
+    np.testing.assert_allclose(
+        metric(on, "verification_speed", "lab", 1), 0.8 * metric(off, "verification_speed", "lab", 1), rtol=1e-5
+    )
+    params, _ = build(sky)
+    assert float(blue_sky.share(params)[0]) == pytest.approx(0.2)
+    assert float(blue_sky.share(build(with_mechanisms(sky, M5=False))[0])[0]) == 0.0
+
+
+def test_m5_skill_tokens_favour_the_skilled(mini):
+    import jax
+
+    from talentwar.engine.population import initial_state
+
+    sky = with_firm(mini, 0, compute={"blue_sky_share": 0.2, "blue_sky_tokens": "skill"})
+    params, layout = build(sky)
+    r = initial_state(jax.random.key(0), params, layout.dims).researchers
+    autonomy = np.asarray(blue_sky.autonomy(r, r.firm, params))
+    lab = np.asarray(r.firm) == 0
+    skill = np.asarray(r.skill)
+    assert np.corrcoef(skill[lab], autonomy[lab])[0, 1] > 0.99
+    equal = build(with_firm(mini, 0, compute={"blue_sky_share": 0.2}))[0]
+    np.testing.assert_allclose(np.asarray(blue_sky.autonomy(r, r.firm, equal))[lab], 0.7 + 2.0 * 0.2, rtol=1e-6)
+
+
+def test_m5_breakthroughs_add_codified_knowledge(mini):
+    lucky = with_firm(mini, 0, compute={"blue_sky_share": 1.0})
+    lucky = lucky.model_copy(
+        update={"market": lucky.market.model_copy(update={"blue_sky": lucky.market.blue_sky.model_copy(update={"breakthrough_rate": 1.0})})}
+    )
+    quiet = dict(M7=False, M10=False, M16=False)  # knowledge changes only by breakthroughs
+    on, off = run(lucky, **quiet), run(lucky, M5=False, **quiet)
+    gained = metric(on, "knowledge:architecture", "lab")[:, -1] + metric(on, "knowledge:inference_efficiency", "lab")[:, -1]
+    kept = metric(off, "knowledge:architecture", "lab")[:, -1] + metric(off, "knowledge:inference_efficiency", "lab")[:, -1]
+    assert (gained > kept).all()
+
+
+# ---------------------------------------------------------------- M6 monetization pressure and misalignment
+def test_m6_pressure_puts_hires_on_product_work_and_burns_them_out(mini):
+    pressure = with_firm(mini, 1, product={"monetization_pressure": 1.0})
+    on, off = run(pressure), run(pressure, M6=False)
+    identical(off, run(mini))
+    assert metric(on, "share_on_product", "poacher").max() > 0
+    assert metric(on, "departures_burnout", "poacher").sum() > 0
+    assert metric(on, "productivity", "poacher").min() < 1.0
+    assert metric(off, "share_on_product", "poacher").max() == 0
+    # The poacher's expected product work can only cost it acceptances in month 1 ...
+    first_on, first_off = metric(on, "offers_accepted", "poacher", 1), metric(off, "offers_accepted", "poacher", 1)
+    assert (first_on <= first_off).all()
+    # ... and with a heavy mission penalty it does.
+    misalignment = pressure.market.misalignment.model_copy(update={"mission_penalty": 20.0})
+    heavy = pressure.model_copy(update={"market": pressure.market.model_copy(update={"misalignment": misalignment})})
+    assert metric(run(heavy), "offers_accepted", "poacher", 1).sum() < first_off.sum()
+
+
+# ---------------------------------------------------------------- M14 rest-and-vest
+def test_m14_those_held_by_equity_rest_and_off_removes_it(mini):
+    # Equity valued at face (M2 off): the lab's large grants hold some people who would leave.
+    on, off = run(mini, M2=False), run(mini, M2=False, M14=False)
+    assert metric(on, "share_resting", "lab").max() > 0
+    assert metric(on, "productivity", "lab").min() < 1.0
+    assert metric(off, "share_resting", "lab").max() == 0
+    assert (metric(off, "productivity", "lab") == 1.0).all()  # no product pressure in mini either
+    # Resting changes only productivity (and so learning): who moves in month 1 is the same.
+    for name in ("offers_made", "offers_accepted", "departures_separated", "hires"):
+        np.testing.assert_array_equal(metric(on, name, "lab", 1), metric(off, name, "lab", 1))
