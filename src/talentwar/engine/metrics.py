@@ -39,7 +39,7 @@ FIRM_METRICS = (
     "mean_unvested_value",  # k$ per employed researcher (M1)
     "share_price",  # index, 1.0 at month 0 (M1)
     "verification_speed",  # M4
-    "knowledge_gained",  # as acquirer: sum over stages of noisy-OR gains from movers (M12)
+    "knowledge_gained",  # as acquirer: sum over stages of the rise in K movers bring (M12)
     "knowledge_leaked",  # as origin: what its leavers delivered to rivals (M12)
     "replication_months_gained",  # as acquirer: own R&D months the gains replace (M12)
     "capability",  # M8: weakest link across stages x compute x research headcount^beta

@@ -129,8 +129,8 @@ def _require_support(dist, field: str, low: float, high: float, strict_low: bool
 class Knowledge(Strict):
     """Tacit knowledge per pipeline stage, in [0, 1] (002; 001: negative results count too)."""
 
-    # Defaults are per-person shares of a stage's blueprint: small and heavy-tailed, because a
-    # firm combines its people by noisy-OR (see docs/ODD.md, firm knowledge).
+    # A person's mastery of a stage's blueprint in [0, 1]; a firm combines its best people, each
+    # next-best discounted for overlap (engine/knowledge.py). Defaults: small and heavy-tailed.
     own_stage: Distribution = Field(default_factory=lambda: Beta(dist="beta", mean=0.05, concentration=2))
     other_stages: Distribution = Field(default_factory=lambda: Beta(dist="beta", mean=0.005, concentration=2))
 

@@ -1,10 +1,11 @@
-"""M7 Learning and compartmentalisation (002: the verification cycle; walled-off stages learn slower).
+"""M7 Learning and compartmentalisation (001: the verification cycle; 002: walled-off stages learn slower).
 
 Each month, an employed researcher at firm g with skill a learns
   in their own stage:   dk = own_stage_rate * a * v / (v + v_half) * productivity * (1 - k)
   in every other stage: dk = cross_stage_rate * (1 - compartmentalisation[g]) * max(0, K[g, s] - k)
   from documentation:   dk = documentation_uptake * max(0, codified[g, s] - k)      (M16 ramp-up)
-with v the firm's verification speed (M4) and K its knowledge at the start of the month;
+with v the verification speed (M4) and K the knowledge, at the start of the month, of the firm
+they work for at the end of it (this month's joiners learn at their new firm, leavers not at all);
 knowledge stays in [0, 1] with diminishing returns toward 1. Meanwhile the frontier moves:
 everyone's knowledge, employed or not, loses frontier_drift of itself each month, so knowledge
 settles where learning balances obsolescence instead of creeping to 1. Compartmentalisation is the
@@ -36,5 +37,6 @@ def learn(state: State, params: Params, view: FirmView, productivity: jax.Array 
     reading = params.documentation_uptake * jnp.maximum(state.firms.codified[g] - k, 0.0)
     gain = jnp.where(own_stage, own_gain, colleagues) + reading
     on = switch(params, "M7")
-    gain = gain * (view.employed * on)[:, None] - on * params.frontier_drift * k
+    employed_now = params.is_employer[g] > 0  # at the firm they work for at the end of the month
+    gain = gain * (employed_now * on)[:, None] - on * params.frontier_drift * k
     return state._replace(researchers=r._replace(knowledge=jnp.clip(k + gain, 0.0, 1.0)))
