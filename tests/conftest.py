@@ -32,12 +32,8 @@ def metric(result, name: str, firm: str, month: int | None = None):
 
 
 def with_firm(scenario, index: int, **sections):
-    """A copy with firm `index` changed section by section, e.g. with_firm(s, 0, capital={"window_interval_months": 6})."""
-    firm = scenario.firms[index]
-    updates = {}
+    """A validated copy with firm `index` changed section by section, e.g. with_firm(s, 0, capital={"window_interval_months": 6})."""
+    data = scenario.model_dump()
     for name, fields in sections.items():
-        current = getattr(firm, name)
-        updates[name] = current.model_copy(update=fields) if hasattr(current, "model_copy") else fields
-    firms = list(scenario.firms)
-    firms[index] = firm.model_copy(update=updates)
-    return scenario.model_copy(update={"firms": firms})
+        data["firms"][index][name].update(fields)
+    return type(scenario).model_validate(data)

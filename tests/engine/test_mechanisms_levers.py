@@ -120,3 +120,26 @@ def test_m14_those_held_by_equity_rest_and_off_removes_it(mini):
     # Resting changes only productivity (and so learning): who moves in month 1 is the same.
     for name in ("offers_made", "offers_accepted", "departures_separated", "hires"):
         np.testing.assert_array_equal(metric(on, name, "lab", 1), metric(off, name, "lab", 1))
+
+
+# ---------------------------------------------------------------- M11 counter-offers and retention grants
+def test_m11_special_grants_go_to_the_protected_class_in_their_month(mini):
+    policy = with_firm(mini, 0, retention={"protected_roles": ["core"], "special_grant": {"value": 500}, "grant_month": 2})
+    on, off = run(policy), run(policy, M11=False)
+    identical(off, run(mini))
+    spend = metric(on, "retention_spend", "lab")
+    assert (spend[:, 0] == 0).all() and (spend[:, 1] > 0).all()
+    np.testing.assert_allclose(spend[:, 1], 500 * 12)  # 500 k$ to each of the 12 core researchers at the lab
+    assert (metric(on, "share_protected", "lab", 1) == 0).all() and (metric(on, "share_protected", "lab", 2) > 0).all()
+    assert (metric(on, "mean_unvested_value", "lab", 2) > metric(off, "mean_unvested_value", "lab", 2)).all()
+
+
+def test_m11_counter_offers_keep_people_and_cost_raises(mini):
+    policy = with_firm(mini, 0, retention={"counter_offers": True, "counter_max_multiple": 3.0})
+    on, off = run(policy), run(policy, M11=False)
+    identical(off, run(mini))
+    assert metric(on, "counters_won", "lab").sum() > 0
+    assert metric(on, "retention_spend", "lab").sum() > 0
+    first_on, first_off = metric(on, "departures_poached", "lab", 1), metric(off, "departures_poached", "lab", 1)
+    assert (first_on <= first_off).all() and first_on.sum() < first_off.sum()
+    np.testing.assert_array_equal(metric(on, "offers_received", "lab", 1), metric(off, "offers_received", "lab", 1))

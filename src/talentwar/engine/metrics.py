@@ -44,6 +44,9 @@ FIRM_METRICS = (
     "replication_months_gained",  # as acquirer: own R&D months the gains replace (M12)
     "capability",  # M8: weakest link across stages x compute x research headcount^beta
     "money_saved",  # M8: k$ a month saved by inference-efficiency knowledge
+    "retention_spend",  # k$: special grants at their value when granted, plus annual counter-offer raises (M11)
+    "counters_won",  # researchers who stayed for a counter-offer (M11)
+    "share_protected",  # share of employed in the protected class (M11)
     "productivity",  # mean research productivity of research staff (M6, M14)
     "share_on_product",  # share of research staff on product work (M6)
     "share_resting",  # share of employed staying only for unvested equity (M14)
@@ -68,6 +71,8 @@ FLOW_METRICS = frozenset(
         "knowledge_leaked",
         "replication_months_gained",
         "money_saved",
+        "retention_spend",
+        "counters_won",
     }
 )
 
@@ -111,6 +116,9 @@ class MonthTrace(NamedTuple):
     separated: jax.Array
     hired: jax.Array
     productivity: jax.Array  # float32 [N]: this month's research productivity (M6, M14)
+    granted: jax.Array  # float32 [N]: k$ of special retention grants made this month (M11)
+    countered: jax.Array  # bool [N]: stayed for a counter-offer (M11)
+    counter_raise: jax.Array  # float32 [N]: annual raise paid for it
 
 
 def observe(trace: MonthTrace, params: Params, move_capacity: int) -> Observation:
@@ -151,9 +159,12 @@ def _firm_metrics(t: MonthTrace, params: Params) -> jax.Array:
     )
     separated, burnout = _by(t.after_poaching.firm, [t.separated, t.separated & t.after_poaching.on_product], F)
     research = employed & (end.role != PRODUCT_ROLE)
-    research_staff, productivity_sum, on_product, resting, morale = _by(
-        end.firm, [research, t.productivity * research, end.on_product & research, end.resting & employed, end.morale * employed], F
+    research_staff, productivity_sum, on_product, resting, morale, protected = _by(
+        end.firm,
+        [research, t.productivity * research, end.on_product & research, end.resting & employed, end.morale * employed, end.protected & employed],
+        F,
     )
+    retention_spend, counters_won = _by(t.start.firm, [t.granted + t.counter_raise, t.countered], F)
     top_salary = jax.ops.segment_max(jnp.where(employed, end.salary, 0.0), end.firm, F)
     per_head = 1.0 / jnp.maximum(headcount, 1.0)
     columns = [
@@ -184,6 +195,9 @@ def _firm_metrics(t: MonthTrace, params: Params) -> jax.Array:
     columns += [
         t.end.firms.capability,
         money_saved(knowledge, params),
+        retention_spend,
+        counters_won,
+        protected * per_head,
         jnp.where(research_staff > 0, productivity_sum * per_researcher, 0.0),
         on_product * per_researcher,
         resting * per_head,

@@ -27,7 +27,8 @@ def join(
 ) -> Researchers:
     """Researchers where `who` is true join `firm` on the given terms; the rest are unchanged.
 
-    A joiner starts off research work (M6 assigns product work afterwards) and not resting (M14).
+    A joiner forfeits any special retention grant and leaves the protected class (M11), starts off
+    research work (M6 assigns product work afterwards) and is not resting (M14).
     """
 
     def pick(new, old):
@@ -44,6 +45,8 @@ def join(
         grant_cliff=pick(grant_cliff, r.grant_cliff),
         tenure=pick(0, r.tenure),
         knowledge=pick(knowledge, r.knowledge),
+        retention_shares=pick(0.0, r.retention_shares),
+        protected=pick(False, r.protected),
         on_product=pick(False, r.on_product),
         resting=pick(False, r.resting),
         role=r.role if role is None else pick(role, r.role),

@@ -124,6 +124,14 @@ class Params(NamedTuple):
     offer_grant_cliff: np.ndarray
     compute_promise: np.ndarray
     monthly_budget: np.ndarray
+    # retention (M11): per firm, and firm x role
+    protected_role: np.ndarray
+    special_grant: Distributions
+    special_grant_months: np.ndarray
+    special_grant_cliff: np.ndarray
+    grant_month: np.ndarray
+    counter_role: np.ndarray
+    counter_max_multiple: np.ndarray
     # cells (firm, role, stage) flattened [F * R * S]: replacement hiring (M16)
     cell_target: np.ndarray
     cell_salary: Distributions
@@ -318,6 +326,15 @@ def build(scenario: Scenario, move_capacity: int | None = None) -> tuple[Params,
         offer_grant_cliff=np.asarray([p.equity_grant.cliff_months for p in poach], np.int32),
         compute_promise=f32([p.compute_promise for p in poach]),
         monthly_budget=f32([np.inf if p.monthly_budget is None else p.monthly_budget for p in poach]),
+        protected_role=f32([[role in f.retention.protected_roles for role in ROLES] for f in firms]),
+        special_grant=_encode([f.retention.special_grant.value for f in firms]),
+        special_grant_months=np.asarray([f.retention.special_grant.months for f in firms], np.int32),
+        special_grant_cliff=np.asarray([f.retention.special_grant.cliff_months for f in firms], np.int32),
+        grant_month=np.asarray([f.retention.grant_month for f in firms], np.int32),
+        counter_role=f32(
+            [[f.retention.counter_offers and (f.retention.counter_roles is None or role in f.retention.counter_roles) for role in ROLES] for f in firms]
+        ),
+        counter_max_multiple=f32([f.retention.counter_max_multiple for f in firms]),
         cell_target=cell_target.reshape(-1),
         cell_salary=_encode(cell_salary),
         cell_equity=_encode(cell_equity),

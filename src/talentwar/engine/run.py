@@ -66,7 +66,7 @@ def replicate(params: Params, seed: jax.Array, replication: jax.Array, months: i
     run_key = jax.random.fold_in(base, 1)
 
     def month(state, t):
-        return step(state, jax.random.fold_in(run_key, t), params, dims.move_capacity)
+        return step(state, jax.random.fold_in(run_key, t), t, params, dims.move_capacity)
 
     final, observations = jax.lax.scan(month, state, jnp.arange(months))
     r = final.researchers

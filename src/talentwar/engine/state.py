@@ -27,6 +27,11 @@ class Researchers(NamedTuple):
     grant_age: jax.Array  # int16 [N]: months since the grant started
     grant_months: jax.Array  # int16 [N]: vesting period of the grant
     grant_cliff: jax.Array  # int16 [N]
+    retention_shares: jax.Array  # float32 [N]: shares in a special retention grant (M11)
+    retention_age: jax.Array  # int16 [N]
+    retention_months: jax.Array  # int16 [N]
+    retention_cliff: jax.Array  # int16 [N]
+    protected: jax.Array  # bool [N]: in the protected class that received a special grant (M11, M13)
     tenure: jax.Array  # int16 [N]: months at the current firm
     morale: jax.Array  # float32 [N], in [0, 1]
     on_product: jax.Array  # bool [N]: a research hire put on product work (M6)

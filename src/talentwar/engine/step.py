@@ -11,6 +11,7 @@ This order (offers, choice, separations, hiring) gives the job ladder's kappa = 
 from __future__ import annotations
 
 import jax
+import jax.numpy as jnp
 
 from talentwar.engine import firm_view, metrics
 from talentwar.engine.mechanisms import (
@@ -23,22 +24,32 @@ from talentwar.engine.mechanisms import (
     misalignment,
     poaching,
     rest_and_vest,
+    retention,
     vesting,
 )
 from talentwar.engine.params import Params
 from talentwar.engine.state import State
 
-PHASES = ("vesting", "poaching", "choice", "separation", "hiring", "assignment", "breakthroughs")
+PHASES = ("vesting", "poaching", "choice", "separation", "hiring", "assignment", "breakthroughs", "retention")
 
 
-def step(state: State, key: jax.Array, params: Params, move_capacity: int) -> tuple[State, metrics.Observation]:
+def step(
+    state: State, key: jax.Array, month: jax.Array, params: Params, move_capacity: int
+) -> tuple[State, metrics.Observation]:
+    """Month `month` (0 for the first) of one replication."""
     keys = {phase: jax.random.fold_in(key, i) for i, phase in enumerate(PHASES)}
     state = vesting.advance(state, params, keys["vesting"])  # M1
+    state, granted = retention.grant(state, params, month, keys["retention"])  # M11
     start = state.researchers
     view = firm_view.observe(state, params)  # M4 and firm knowledge
     unvested = vesting.unvested_value(state, params)  # M1, M3
     offers = poaching.make_offers(state, params, view, unvested, keys["poaching"])  # M10
-    accepted, held_by_equity = choice.decide(state, params, view, offers, unvested, keys["choice"])  # M9, M2, M5, M6
+    first_answer, _ = choice.decide(state, params, view, offers, unvested, keys["choice"])  # M9, M2, M5, M6
+    staying_salary = retention.counter_salary(state, params, offers, first_answer)  # M11
+    accepted, held_by_equity = choice.decide(state, params, view, offers, unvested, keys["choice"], staying_salary)
+    countered = first_answer & ~accepted  # stayed for the counter-offer, and gets it
+    counter_raise = jnp.where(countered, staying_salary - start.salary, 0.0)
+    state = state._replace(researchers=start._replace(salary=start.salary + counter_raise))
     state = state._replace(researchers=rest_and_vest.update(state.researchers, held_by_equity, unvested, params))  # M14
     state, transfer = knowledge_transfer.move(state, params, view, offers, accepted)  # M12
     after_poaching = state.researchers
@@ -66,5 +77,8 @@ def step(state: State, key: jax.Array, params: Params, move_capacity: int) -> tu
         separated=separated,
         hired=hired,
         productivity=productivity,
+        granted=granted,
+        countered=countered,
+        counter_raise=counter_raise,
     )
     return state, metrics.observe(trace, params, move_capacity)

@@ -33,6 +33,7 @@ MECHANISMS = {
     "M8": "codified knowledge, capability and money saved",
     "M9": "choice by random utility",
     "M10": "poaching and buyouts",
+    "M11": "counter-offers and retention grants",
     "M12": "knowledge transfer and leakage",
     "M14": "rest-and-vest stagnation",
     "M16": "baseline separations and replacement hiring",
@@ -297,6 +298,19 @@ class Poaching(Strict):
         return self
 
 
+class Retention(Strict):
+    """A firm's retention policy (M11; 000: special equity for a protected class, counter-offers)."""
+
+    protected_roles: list[Role] = Field(default_factory=list, description="the protected class that receives special grants")
+    special_grant: EquityGrant = Field(default_factory=EquityGrant, description="granted once, in grant_month, to the protected class")
+    grant_month: Annotated[int, Field(ge=1, le=1200)] = 1
+    counter_offers: bool = False
+    counter_roles: list[Role] | None = Field(None, description="who gets counter-offers; null = everyone")
+    counter_max_multiple: Annotated[float, Field(ge=1.0, le=10.0)] = Field(
+        1.5, description="a counter raises salary to at most this multiple of the current one"
+    )
+
+
 class Firm(Strict):
     name: Name
     kind: Literal["lab", "incumbent", "startup", "outside"]
@@ -308,6 +322,7 @@ class Firm(Strict):
     product: Product = Field(default_factory=Product)
     organisation: Organisation = Field(default_factory=Organisation)
     poaching: Poaching = Field(default_factory=Poaching)
+    retention: Retention = Field(default_factory=Retention)
     population: list[PopulationGroup] = Field(default_factory=list)
 
     @model_validator(mode="after")

@@ -34,15 +34,26 @@ from talentwar.engine.switches import switch
 
 
 def decide(
-    state: State, params: Params, view: FirmView, offers: Offers, unvested: jax.Array, key: jax.Array
+    state: State,
+    params: Params,
+    view: FirmView,
+    offers: Offers,
+    unvested: jax.Array,
+    key: jax.Array,
+    staying_salary: jax.Array | None = None,
 ) -> tuple[jax.Array, jax.Array]:
-    """bool [N] who accepts the offer they hold, and bool [N] who stays only for their unvested equity."""
+    """bool [N] who accepts the offer they hold, and bool [N] who stays only for their unvested equity.
+
+    `staying_salary` is the pay for staying when it differs from the current salary (a counter-offer,
+    M11); the same key gives the same draw of taste.
+    """
     r = state.researchers
     here, there = r.firm, offers.poacher
-    kept_pay = params.horizon_years * r.salary
+    kept_pay = params.horizon_years * r.salary  # the money scale of the equity pull
+    staying_pay = kept_pay if staying_salary is None else params.horizon_years * staying_salary
     offered_pay = params.horizon_years * offers.salary + offers.sign_on
 
-    cash = jnp.log(offered_pay / kept_pay)
+    cash = jnp.log(offered_pay / staying_pay)
     kept_equity = jnp.log1p(unvested * certainty_factor(r.risk_aversion, here, params) / kept_pay)
     equity = jnp.log1p(offers.equity_value * certainty_factor(r.risk_aversion, there, params) / kept_pay) - kept_equity
     compute = jnp.log1p(view.offer_verification_speed[there]) - jnp.log1p(view.verification_speed[here])
@@ -56,7 +67,7 @@ def decide(
     gain = gain - params.switching_cost - params.cross_region_cost * (params.region[there] != r.region)
     gain = gain + params.temperature * jax.random.logistic(key, gain.shape)
     by_utility = gain > 0
-    by_cash = offered_pay > kept_pay
+    by_cash = offered_pay > staying_pay
     use_utility = switch(params, "M9") > 0
     accepted = offers.made & jnp.where(use_utility, by_utility, by_cash)
     without_unvested = jnp.where(use_utility, gain + r.preferences[:, 1] * kept_equity > 0, by_cash)

@@ -28,6 +28,7 @@ def advance(state: State, params: Params, key: jax.Array) -> State:
     r = state.researchers
     researchers = r._replace(
         grant_age=jnp.minimum(r.grant_age + 1, 1200).astype(jnp.int16),
+        retention_age=jnp.minimum(r.retention_age + 1, 1200).astype(jnp.int16),
         tenure=jnp.minimum(r.tenure + 1, 1200).astype(jnp.int16),
     )
     return State(researchers=researchers, firms=state.firms._replace(share_price=price))
@@ -39,7 +40,8 @@ def vested_fraction(age: jax.Array, months: jax.Array, cliff: jax.Array, params:
 
 
 def unvested_value(state: State, params: Params) -> jax.Array:
-    """k$ of the current grant that a researcher forfeits by leaving today."""
+    """k$ of the current grant and any special retention grant (M11) forfeited by leaving today."""
     r = state.researchers
-    fraction = vested_fraction(r.grant_age, r.grant_months, r.grant_cliff, params)
-    return r.grant_shares * (1.0 - fraction) * liquidity.equity_price(state.firms, params)[r.firm]
+    hiring_grant = r.grant_shares * (1.0 - vested_fraction(r.grant_age, r.grant_months, r.grant_cliff, params))
+    retention_grant = r.retention_shares * (1.0 - vested_fraction(r.retention_age, r.retention_months, r.retention_cliff, params))
+    return (hiring_grant + retention_grant) * liquidity.equity_price(state.firms, params)[r.firm]
