@@ -165,8 +165,9 @@ def test_m12_gain_is_the_noisy_or_increment(mini, baseline):
 
 
 # ---------------------------------------------------------------- M16 separations and hiring
-def test_m16_off_freezes_separations_and_hiring(mini, baseline):
-    off = run(mini, M16=False)
+def test_m16_off_freezes_separations_and_hiring(mini):
+    # Low morale (M13) also sends people to the pool; switch it off on both sides to see M16 alone.
+    baseline, off = run(mini, M13=False), run(mini, M13=False, M16=False)
     for firm in ("lab", "poacher"):
         assert metric(off, "departures_separated", firm).sum() == 0
         assert metric(off, "hires", firm).sum() == 0

@@ -143,3 +143,53 @@ def test_m11_counter_offers_keep_people_and_cost_raises(mini):
     first_on, first_off = metric(on, "departures_poached", "lab", 1), metric(off, "departures_poached", "lab", 1)
     assert (first_on <= first_off).all() and first_on.sum() < first_off.sum()
     np.testing.assert_array_equal(metric(on, "offers_received", "lab", 1), metric(off, "offers_received", "lab", 1))
+
+
+# ---------------------------------------------------------------- M13 toxic hierarchy and the pay spiral
+def test_m13_a_protected_class_alienates_infra(mini):
+    policy = with_firm(mini, 0, retention={"protected_roles": ["core"], "special_grant": {"value": 500}})
+    with_class, without_class = run(policy), run(mini)
+    # The lab's infra staff (half its staff) lose morale once the core is protected.
+    assert metric(with_class, "morale", "lab")[:, -1].mean() < metric(without_class, "morale", "lab")[:, -1].mean()
+    off = run(policy, M13=False)
+    assert (metric(off, "morale", "lab") == 1.0).all()  # nothing else in mini touches morale
+
+
+def test_m13_matching_raises_escalate_the_pay_index(mini):
+    # Counters raise some; matching lifts everyone below their (rising) reference pay: the spiral.
+    counters = {"counter_offers": True, "counter_max_multiple": 3.0}
+    spiral = with_firm(mini, 0, retention={**counters, "match_raises": True})
+    plain = with_firm(mini, 0, retention=counters)
+    growth = lambda result: metric(result, "mean_salary", "lab")[:, -1] / metric(result, "mean_salary", "lab")[:, 0]  # noqa: E731
+    assert growth(run(spiral)).mean() > growth(run(plain)).mean()
+    identical(run(spiral, M13=False), run(plain, M13=False))
+
+
+def test_m13_reference_pay_morale_and_matching_step_by_step(mini):
+    import jax.numpy as jnp
+
+    from talentwar.engine.mechanisms import hierarchy
+    from talentwar.engine.mechanisms.poaching import Offers
+    from talentwar.engine.state import Researchers
+
+    # Two lab core researchers paid 100 and 200 (reference = salary, full morale); the second holds an offer of 300.
+    r = Researchers(*([None] * len(Researchers._fields)))._replace(
+        firm=jnp.array([0, 0]),
+        role=jnp.array([0, 0], jnp.int8),
+        salary=jnp.array([100.0, 200.0]),
+        reference_pay=jnp.array([100.0, 200.0]),
+        morale=jnp.ones(2),
+        protected=jnp.zeros(2, bool),
+    )
+    offers = Offers(*([None] * len(Offers._fields)))._replace(made=jnp.array([False, True]), salary=jnp.array([0.0, 300.0]))
+    params, _ = build(mini)
+    after = hierarchy.update(r, offers, params)
+    # references move 10% of the way to the best pay seen: the peer mean 150, or the offer 300
+    np.testing.assert_allclose(after.reference_pay, [105.0, 210.0], rtol=1e-6)
+    # paid below reference: morale falls by 0.5 x the relative shortfall (recovery adds nothing at full morale)
+    np.testing.assert_allclose(after.morale, [1 - 0.5 * 5 / 105, 1 - 0.5 * 10 / 210], rtol=1e-6)
+    matching, _ = build(with_firm(mini, 0, retention={"match_raises": True}))
+    np.testing.assert_allclose(hierarchy.update(r, offers, matching).salary, [105.0, 210.0], rtol=1e-6)
+    frozen = hierarchy.update(r, offers, build(with_mechanisms(mini, M13=False))[0])
+    np.testing.assert_array_equal(frozen.reference_pay, r.reference_pay)
+    np.testing.assert_array_equal(frozen.morale, r.morale)

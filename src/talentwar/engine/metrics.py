@@ -34,7 +34,8 @@ FIRM_METRICS = (
     "offers_over_budget",  # as poacher: drawn, withdrawn for lack of budget
     "poaching_spend",  # as poacher, k$: sign-on + grant + first-year raise of accepted offers
     "payroll",  # k$ per month
-    "mean_salary",  # k$ per year
+    "mean_salary",  # k$ per year: the pay index
+    "mean_reference_pay",  # k$ per year they believe they are worth (M13)
     "top_salary",
     "mean_unvested_value",  # k$ per employed researcher (M1)
     "share_price",  # index, 1.0 at month 0 (M1)
@@ -137,9 +138,17 @@ def _firm_metrics(t: MonthTrace, params: Params) -> jax.Array:
     employed = params.is_employer[end.firm] > 0
     core = employed & (end.role == 0)
     unvested = unvested_value(t.end, params)
-    headcount, headcount_core, salary_sum, unvested_sum, core_kept, hires = _by(
+    headcount, headcount_core, salary_sum, reference_sum, unvested_sum, core_kept, hires = _by(
         end.firm,
-        [jnp.ones_like(employed), core, end.salary * employed, unvested * employed, end.initial_core_firm == end.firm, t.hired],
+        [
+            jnp.ones_like(employed),
+            core,
+            end.salary * employed,
+            end.reference_pay * employed,
+            unvested * employed,
+            end.initial_core_firm == end.firm,
+            t.hired,
+        ],
         F,
     )
     offers_received, departures_poached, leaked = _by(
@@ -182,6 +191,7 @@ def _firm_metrics(t: MonthTrace, params: Params) -> jax.Array:
         spend,
         salary_sum / 12.0,
         salary_sum * per_head,
+        reference_sum * per_head,
         jnp.maximum(top_salary, 0.0),
         unvested_sum * per_head,
         t.end.firms.share_price,

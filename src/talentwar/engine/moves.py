@@ -27,7 +27,7 @@ def join(
 ) -> Researchers:
     """Researchers where `who` is true join `firm` on the given terms; the rest are unchanged.
 
-    A joiner forfeits any special retention grant and leaves the protected class (M11), starts off
+    A joiner starts at full morale with the new salary as reference pay (M13), forfeits any special retention grant and leaves the protected class (M11), starts off
     research work (M6 assigns product work afterwards) and is not resting (M14).
     """
 
@@ -39,6 +39,8 @@ def join(
     return r._replace(
         firm=pick(firm, r.firm),
         salary=pick(salary, r.salary),
+        reference_pay=pick(salary, r.reference_pay),
+        morale=pick(1.0, r.morale),
         grant_shares=pick(grant_shares, r.grant_shares),
         grant_age=pick(0, r.grant_age),
         grant_months=pick(grant_months, r.grant_months),

@@ -81,6 +81,12 @@ class Params(NamedTuple):
     misaligned_morale_loss: np.ndarray
     misaligned_quit_rate: np.ndarray
     resting_productivity_loss: np.ndarray
+    toxicity: np.ndarray
+    reference_drift: np.ndarray
+    pay_gap_sensitivity: np.ndarray
+    morale_recovery: np.ndarray
+    morale_quit_rate: np.ndarray
+    morale_weight: np.ndarray
     # firms [F]
     is_employer: np.ndarray
     outside_index: np.ndarray
@@ -132,6 +138,7 @@ class Params(NamedTuple):
     grant_month: np.ndarray
     counter_role: np.ndarray
     counter_max_multiple: np.ndarray
+    match_raises: np.ndarray
     # cells (firm, role, stage) flattened [F * R * S]: replacement hiring (M16)
     cell_target: np.ndarray
     cell_salary: Distributions
@@ -285,6 +292,12 @@ def build(scenario: Scenario, move_capacity: int | None = None) -> tuple[Params,
         misaligned_morale_loss=f32(market.misalignment.morale_loss),
         misaligned_quit_rate=f32(market.misalignment.quit_rate),
         resting_productivity_loss=f32(market.rest_and_vest.productivity_loss),
+        toxicity=f32(market.morale.toxicity),
+        reference_drift=f32(market.morale.reference_drift),
+        pay_gap_sensitivity=f32(market.morale.pay_gap_sensitivity),
+        morale_recovery=f32(market.morale.recovery),
+        morale_quit_rate=f32(market.morale.quit_rate),
+        morale_weight=f32(market.morale.weight),
         is_employer=employer.astype(np.float32),
         outside_index=np.asarray(int(np.flatnonzero(~employer)[0]), np.int32),
         region=np.asarray([regions[f.region] for f in firms], np.int32),
@@ -335,6 +348,7 @@ def build(scenario: Scenario, move_capacity: int | None = None) -> tuple[Params,
             [[f.retention.counter_offers and (f.retention.counter_roles is None or role in f.retention.counter_roles) for role in ROLES] for f in firms]
         ),
         counter_max_multiple=f32([f.retention.counter_max_multiple for f in firms]),
+        match_raises=f32([f.retention.match_raises for f in firms]),
         cell_target=cell_target.reshape(-1),
         cell_salary=_encode(cell_salary),
         cell_equity=_encode(cell_equity),

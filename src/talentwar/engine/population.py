@@ -33,6 +33,7 @@ def initial_state(key: jax.Array, params: Params, dims: Dims) -> State:
     preferences = jnp.where(concentration[:, None] > 0, dirichlet, mean_weights)
 
     tenure = jnp.round(draw(keys[4], take(params.group_tenure, group)))
+    salary = draw(keys[8], take(params.group_salary, group))
     grant_months = params.group_grant_months[group]
     equity_value = draw(keys[5], take(params.group_equity, group))
 
@@ -46,7 +47,7 @@ def initial_state(key: jax.Array, params: Params, dims: Dims) -> State:
         knowledge=knowledge.astype(jnp.float32),
         preferences=preferences.astype(jnp.float32),
         risk_aversion=draw(keys[7], take(params.group_risk_aversion, group)),
-        salary=draw(keys[8], take(params.group_salary, group)),
+        salary=salary,
         # A grant in progress started when the researcher joined (share price index 1.0 at month 0).
         grant_shares=equity_value,
         grant_age=jnp.minimum(tenure, grant_months).astype(jnp.int16),
@@ -59,6 +60,7 @@ def initial_state(key: jax.Array, params: Params, dims: Dims) -> State:
         protected=jnp.zeros(N, bool),
         tenure=jnp.minimum(tenure, 1200).astype(jnp.int16),
         morale=jnp.ones(N, jnp.float32),
+        reference_pay=salary,
         on_product=jnp.zeros(N, bool),
         resting=jnp.zeros(N, bool),
     )

@@ -34,6 +34,7 @@ class Researchers(NamedTuple):
     protected: jax.Array  # bool [N]: in the protected class that received a special grant (M11, M13)
     tenure: jax.Array  # int16 [N]: months at the current firm
     morale: jax.Array  # float32 [N], in [0, 1]
+    reference_pay: jax.Array  # float32 [N]: annual k$ they believe they are worth (M13)
     on_product: jax.Array  # bool [N]: a research hire put on product work (M6)
     resting: jax.Array  # bool [N]: stayed only for unvested equity, resting until it vests (M14)
 

@@ -2,9 +2,10 @@
 
 The order matters and is part of the model (docs/ODD.md, "Process overview and scheduling"):
 prices and vesting move first; firms then make offers on what they see; researchers choose;
-movers carry knowledge; life events and burnout send some to the outside pool; vacancies refill
-from it; joiners are assigned work; the month's learning, documentation and breakthroughs
-accrue; capability is measured; knowledge in the pool goes stale.
+counter-offers answer; movers carry knowledge; life events, burnout and low morale send some to
+the outside pool; vacancies refill from it; joiners are assigned work; morale and reference pay
+move; the month's learning, documentation and breakthroughs accrue; capability is measured;
+knowledge in the pool goes stale.
 This order (offers, choice, separations, hiring) gives the job ladder's kappa = lambda1 (1 - delta) / delta.
 """
 
@@ -17,6 +18,7 @@ from talentwar.engine import firm_view, metrics
 from talentwar.engine.mechanisms import (
     blue_sky,
     capability,
+    hierarchy,
     choice,
     hiring,
     knowledge_transfer,
@@ -53,12 +55,13 @@ def step(
     state = state._replace(researchers=rest_and_vest.update(state.researchers, held_by_equity, unvested, params))  # M14
     state, transfer = knowledge_transfer.move(state, params, view, offers, accepted)  # M12
     after_poaching = state.researchers
-    burnout = misalignment.quit_hazard(state.researchers, params)  # M6
-    state, separated = hiring.separate(state, params, keys["separation"], burnout)  # M16
+    quitting = misalignment.quit_hazard(state.researchers, params) + hierarchy.quit_hazard(state.researchers, params)  # M6, M13
+    state, separated = hiring.separate(state, params, keys["separation"], quitting)  # M16
     after_separation = state.researchers
     state, hired = hiring.hire(state, params, keys["hiring"], separated)  # M16
     r = misalignment.assign(state.researchers, accepted | hired, params, keys["assignment"])  # M6
-    state = state._replace(researchers=misalignment.wear_morale(r, params))
+    r = misalignment.wear_morale(r, params)  # M6
+    state = state._replace(researchers=hierarchy.update(r, offers, params))  # M13
     productivity = misalignment.productivity(state.researchers, params) * rest_and_vest.productivity(state.researchers, params)
     state = learning.learn(state, params, view, productivity)  # M7
     state = capability.document(state, params)  # M8

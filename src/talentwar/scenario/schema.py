@@ -35,6 +35,7 @@ MECHANISMS = {
     "M10": "poaching and buyouts",
     "M11": "counter-offers and retention grants",
     "M12": "knowledge transfer and leakage",
+    "M13": "toxic hierarchy and compensation-floor escalation",
     "M14": "rest-and-vest stagnation",
     "M16": "baseline separations and replacement hiring",
 }
@@ -309,6 +310,9 @@ class Retention(Strict):
     counter_max_multiple: Annotated[float, Field(ge=1.0, le=10.0)] = Field(
         1.5, description="a counter raises salary to at most this multiple of the current one"
     )
+    match_raises: bool = Field(
+        False, description="raise everyone paid below their reference pay up to it each month: the matching spiral (M13; 000)"
+    )
 
 
 class Firm(Strict):
@@ -409,6 +413,19 @@ class Misalignment(Strict):
     quit_rate: Probability = Field(0.03, description="extra monthly probability of leaving for the outside pool (burnout)")
 
 
+class Morale(Strict):
+    """M13: morale, reference pay and the toxic hierarchy (000)."""
+
+    toxicity: Probability = Field(
+        0.03, description="morale lost each month by unprotected infra, data and product staff where a protected class exists"
+    )
+    reference_drift: Probability = Field(0.1, description="monthly share of the gap to the best pay seen that reference pay closes")
+    pay_gap_sensitivity: NonNegative = Field(0.5, description="morale lost per month per unit of relative shortfall below reference pay")
+    recovery: Probability = Field(0.05, description="monthly share of the gap to full morale that recovers")
+    quit_rate: Probability = Field(0.05, description="monthly probability of quitting for the outside pool at morale 0 (linear in 1 - morale)")
+    weight: NonNegative = Field(0.5, description="utility of leaving per unit of lost morale, in choice (M9)")
+
+
 class RestAndVest(Strict):
     """M14: staying for the unvested equity alone (000)."""
 
@@ -432,6 +449,7 @@ class Market(Strict):
     blue_sky: BlueSky = Field(default_factory=BlueSky)
     misalignment: Misalignment = Field(default_factory=Misalignment)
     rest_and_vest: RestAndVest = Field(default_factory=RestAndVest)
+    morale: Morale = Field(default_factory=Morale)
     capability: Capability = Field(default_factory=Capability)
 
 

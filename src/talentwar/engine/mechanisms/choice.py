@@ -10,7 +10,8 @@ the pulls of the offer over staying are
     mission  = (mission + data_moat)[p] - (mission + data_moat)[g]
                - expected product work at p + product work now (M6)
 and the researcher moves iff
-    sum_k w_k pull_k - switching_cost - cross_region_cost * [region differs] + T * eps > 0,
+    sum_k w_k pull_k - switching_cost - cross_region_cost * [region differs]
+        + morale_weight * (1 - morale) + T * eps > 0,                              (morale: M13)
 eps the difference of two standard Gumbel draws (logistic), T the temperature. T = 0 is
 deterministic; ties stay. Leaving forfeits unvested equity: it appears only on the stay side.
 Switched off, the decision is the simplest one: move iff the offer pays more cash over the
@@ -25,7 +26,7 @@ import jax
 import jax.numpy as jnp
 
 from talentwar.engine.firm_view import FirmView
-from talentwar.engine.mechanisms import blue_sky, misalignment
+from talentwar.engine.mechanisms import blue_sky, hierarchy, misalignment
 from talentwar.engine.mechanisms.equity_value import certainty_factor
 from talentwar.engine.mechanisms.poaching import Offers
 from talentwar.engine.params import Params
@@ -65,6 +66,7 @@ def decide(
 
     gain = (r.preferences * pulls).sum(-1)
     gain = gain - params.switching_cost - params.cross_region_cost * (params.region[there] != r.region)
+    gain = gain + hierarchy.choice_term(r, params)  # low morale makes leaving attractive (M13)
     gain = gain + params.temperature * jax.random.logistic(key, gain.shape)
     by_utility = gain > 0
     by_cash = offered_pay > staying_pay

@@ -1,0 +1,62 @@
+"""M13 Toxic hierarchy and compensation-floor escalation (000).
+
+Reference pay: what a researcher believes they are worth drifts toward the best pay they see,
+the mean salary of their role at their firm or an offer they hold,
+    reference += reference_drift * (max(peer mean, offer salary) - reference).
+Morale, each month:
+    morale += recovery * (1 - morale)
+              - pay_gap_sensitivity * max(0, reference - salary) / reference
+              - toxicity  [infra, data or product staff outside the protected class, at a firm with one]
+(000: "you alienate the infrastructure teams, the product managers, and the data pipelines").
+Low morale raises the monthly quit hazard to the outside pool, quit_rate * (1 - morale), and
+makes offers more attractive: leaving gains weight * (1 - morale) in choice (M9).
+The spiral: a firm that matches raises (retention.match_raises) lifts everyone paid below their
+reference pay up to it each month; with references chasing peers' pay and counter-offers (M11),
+the floor escalates ("your entire engineering workforce expects another specialized grant").
+Switched off: morale and reference pay stay where they are, nothing of this applies.
+"""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+
+from talentwar.engine.mechanisms.poaching import Offers
+from talentwar.engine.params import N_ROLES, Params
+from talentwar.engine.state import Researchers
+from talentwar.engine.switches import switch
+
+RESEARCH_ROLES = (0, 1)  # core, research_engineer; infra (2), data (3), product (4) feel the hierarchy
+
+
+def choice_term(r: Researchers, params: Params) -> jax.Array:
+    """Utility of leaving that low morale adds [N] (M9)."""
+    return switch(params, "M13") * params.morale_weight * (1.0 - r.morale)
+
+
+def quit_hazard(r: Researchers, params: Params) -> jax.Array:
+    return switch(params, "M13") * params.morale_quit_rate * (1.0 - r.morale)
+
+
+def update(r: Researchers, offers: Offers, params: Params) -> Researchers:
+    """The month's drift of reference pay, the matching spiral and morale."""
+    on = switch(params, "M13")
+    n_firms = params.is_employer.shape[0]
+    employed = params.is_employer[r.firm] > 0
+    cell = r.firm * N_ROLES + r.role.astype(jnp.int32)
+    pay_sum = jax.ops.segment_sum(jnp.where(employed, r.salary, 0.0), cell, n_firms * N_ROLES)
+    peers = jax.ops.segment_sum(employed.astype(jnp.float32), cell, n_firms * N_ROLES)
+    peer_pay = pay_sum[cell] / jnp.maximum(peers[cell], 1.0)
+    best_seen = jnp.maximum(peer_pay, jnp.where(offers.made, offers.salary, 0.0))
+    reference = r.reference_pay + on * employed * params.reference_drift * (best_seen - r.reference_pay)
+
+    matched = (on > 0) & employed & (params.match_raises[r.firm] > 0) & (r.salary < reference)
+    salary = jnp.where(matched, reference, r.salary)
+
+    shortfall = jnp.maximum(reference - salary, 0.0) / jnp.maximum(reference, 1e-6)
+    has_class = jax.ops.segment_sum((r.protected & employed).astype(jnp.float32), r.firm, n_firms) > 0
+    alienated = employed & ~r.protected & (r.role > RESEARCH_ROLES[-1]) & has_class[r.firm]
+    morale = r.morale + params.morale_recovery * (1.0 - r.morale) - params.pay_gap_sensitivity * shortfall
+    morale = morale - params.toxicity * alienated
+    morale = jnp.where((on > 0) & employed, jnp.clip(morale, 0.0, 1.0), r.morale)
+    return r._replace(reference_pay=reference, salary=salary, morale=morale)
