@@ -186,8 +186,8 @@ def test_m13_reference_pay_morale_and_matching_step_by_step(mini):
     after = hierarchy.update(r, offers, params)
     # references move 10% of the way to the best pay seen: the peer mean 150, or the offer 300
     np.testing.assert_allclose(after.reference_pay, [105.0, 210.0], rtol=1e-6)
-    # paid below reference: morale falls by 0.5 x the relative shortfall (recovery adds nothing at full morale)
-    np.testing.assert_allclose(after.morale, [1 - 0.5 * 5 / 105, 1 - 0.5 * 10 / 210], rtol=1e-6)
+    # paid below reference: morale falls by 0.05 x the relative shortfall (recovery adds nothing at full morale)
+    np.testing.assert_allclose(after.morale, [1 - 0.05 * 5 / 105, 1 - 0.05 * 10 / 210], rtol=1e-6)
     matching, _ = build(with_firm(mini, 0, retention={"match_raises": True}))
     np.testing.assert_allclose(hierarchy.update(r, offers, matching).salary, [105.0, 210.0], rtol=1e-6)
     frozen = hierarchy.update(r, offers, build(with_mechanisms(mini, M13=False))[0])
