@@ -74,7 +74,7 @@ def test_run_passes_options_prints_summary_and_writes(tmp_path):
     assert "lab" in result.stdout and "poacher" in result.stdout
     assert "8 replications x 6 months, seed 7" in result.stdout
     assert f"wrote {out}" in result.stdout
-    assert {p.name for p in out.iterdir()} == {"metrics.parquet", "moves.parquet", "final.parquet", "scenario.yaml"}
+    assert {p.name for p in out.iterdir()} == {"metrics.parquet", "moves.parquet", "final.parquet", "investors.parquet", "scenario.yaml"}
     written = pd.read_parquet(out / "metrics.parquet")
     assert written["replication"].nunique() == 8 and written["month"].max() == 6
     assert "temperature: 0.5" in (out / "scenario.yaml").read_text()

@@ -193,3 +193,53 @@ def test_m13_reference_pay_morale_and_matching_step_by_step(mini):
     frozen = hierarchy.update(r, offers, build(with_mechanisms(mini, M13=False))[0])
     np.testing.assert_array_equal(frozen.reference_pay, r.reference_pay)
     np.testing.assert_array_equal(frozen.morale, r.morale)
+
+
+# ---------------------------------------------------------------- M15 no-poach pacts and proxies
+def with_pact(scenario, **pact):
+    data = scenario.model_dump()
+    data["investors"] = [{"name": "syndicate", "stakes": {"lab": 0.2, "poacher": 0.1}, "pact": {"protects": ["lab"], **pact}}]
+    return type(scenario).model_validate(data)
+
+
+def test_m15_a_kept_pact_stops_the_portfolio_poaching_and_off_removes_it(mini):
+    kept = with_pact(mini, compliance=1.0)
+    on, off = run(kept), run(kept, M15=False)
+    assert metric(on, "offers_made", "poacher").sum() == 0  # the poacher is in the syndicate's portfolio
+    identical(off, run(mini))
+    ignored = run(with_pact(mini, compliance=0.0))
+    identical(ignored, run(mini))  # a pact nobody keeps changes nothing
+    half = run(with_pact(mini, compliance=0.5))
+    assert 0 < metric(half, "offers_made", "poacher").sum() < metric(off, "offers_made", "poacher").sum()
+
+
+def test_m15_talent_maps_leak_to_a_firm_outside_the_pact(mini):
+    import jax
+
+    from talentwar.engine.mechanisms import no_poach
+    from talentwar.engine.population import initial_state
+
+    data = with_pact(mini, compliance=1.0, proxy_leakage=1.0, talent_map_quality=0.95).model_dump()
+    rival = {**data["firms"][1], "name": "rival", "poaching": {**data["firms"][1]["poaching"], "information_quality": 0.2}}
+    data["firms"].insert(2, rival)
+    scenario = type(mini).model_validate(data)
+    params, layout = build(scenario)
+    state = initial_state(jax.random.key(0), params, layout.dims)
+    after = np.asarray(no_poach.leak(state, params, jax.random.key(1)).firms.information_quality)
+    lab, poacher, rival_index = 0, 1, 2
+    assert after[rival_index, lab] == pytest.approx(0.95)  # the only firm outside the pact got the map
+    assert after[poacher, lab] == pytest.approx(0.5)  # the portfolio firm is bound, not leaked to
+    off = np.asarray(no_poach.leak(state, build(with_mechanisms(scenario, M15=False))[0], jax.random.key(1)).firms.information_quality)
+    np.testing.assert_array_equal(off, np.asarray(state.firms.information_quality))
+
+
+def test_portfolio_value_is_stake_weighted(mini):
+    data = with_pact(mini).model_dump()
+    data["firms"][0]["capital"]["valuation"] = 1000.0
+    data["firms"][1]["capital"]["valuation"] = 5000.0
+    result = talentwar.simulate(type(mini).model_validate(data))
+    values = result.investors
+    assert set(values["investor"].unique()) == {"syndicate"}
+    prices = result.metrics[result.metrics["metric"] == "share_price"].pivot_table(index=["replication", "month"], columns="firm", values="value", observed=True)
+    expected = 0.2 * 1000 * prices["lab"] + 0.1 * 5000 * prices["poacher"]
+    np.testing.assert_allclose(values.set_index(["replication", "month"])["portfolio_value"].sort_index(), expected.sort_index(), rtol=1e-5)

@@ -14,6 +14,7 @@ import jax.numpy as jnp
 from talentwar.engine.firm_view import PRODUCT_ROLE, FirmView, firm_knowledge
 from talentwar.engine.knowledge import without_top
 from talentwar.engine.mechanisms.capability import money_saved
+from talentwar.engine.mechanisms.no_poach import portfolio_value
 from talentwar.engine.mechanisms.knowledge_transfer import Transfer
 from talentwar.engine.mechanisms.poaching import Offers
 from talentwar.engine.mechanisms.vesting import unvested_value
@@ -101,6 +102,7 @@ class MoveLog(NamedTuple):
 class Observation(NamedTuple):
     firm_metrics: jax.Array  # float32 [F, M]
     moves: MoveLog
+    portfolio_value: jax.Array  # float32 [V]: each investor's stake-weighted portfolio, k$ (M15)
 
 
 class MonthTrace(NamedTuple):
@@ -123,7 +125,11 @@ class MonthTrace(NamedTuple):
 
 
 def observe(trace: MonthTrace, params: Params, move_capacity: int) -> Observation:
-    return Observation(firm_metrics=_firm_metrics(trace, params), moves=_move_log(trace, move_capacity))
+    return Observation(
+        firm_metrics=_firm_metrics(trace, params),
+        moves=_move_log(trace, move_capacity),
+        portfolio_value=portfolio_value(trace.end, params),
+    )
 
 
 def _by(firm: jax.Array, columns: list[jax.Array], n_firms: int) -> list[jax.Array]:

@@ -13,6 +13,7 @@ import numpy as np
 
 from talentwar.scenario.schema import (
     MECHANISMS,
+    Investor,
     PULLS,
     ROLES,
     Beta,
@@ -130,6 +131,14 @@ class Params(NamedTuple):
     offer_grant_cliff: np.ndarray
     compute_promise: np.ndarray
     monthly_budget: np.ndarray
+    # investors (V, at least 1: a scenario without investors gets one with no stakes and no pact)
+    valuation: np.ndarray
+    stakes: np.ndarray
+    pact_portfolio: np.ndarray
+    pact_protects: np.ndarray
+    pact_compliance: np.ndarray
+    pact_leakage: np.ndarray
+    talent_map_quality: np.ndarray
     # retention (M11): per firm, and firm x role
     protected_role: np.ndarray
     special_grant: Distributions
@@ -170,6 +179,7 @@ class Layout(NamedTuple):
     firms: list[str]
     stages: list[str]
     archetypes: list[str]
+    investors: list[str]
     dims: Dims
 
 
@@ -263,6 +273,13 @@ def build(scenario: Scenario, move_capacity: int | None = None) -> tuple[Params,
         stage_value[:, stage_index[INFERENCE_STAGE]] += user_base / reference
     poach = [f.poaching for f in firms]
 
+    # ---- investors and their no-poach pacts (M15)
+    investors = list(scenario.investors) or [Investor(name="none")]
+    stakes = f32([[v.stakes.get(f.name, 0.0) for f in firms] for v in investors])
+    pact_protects = f32([[bool(v.pact) and f.name in v.pact.protects for f in firms] for v in investors])
+    # a pact binds the investor's portfolio: the firms it holds a stake in, other than those it protects
+    pact_portfolio = f32((stakes > 0) & (pact_protects == 0) & np.asarray([[v.pact is not None] for v in investors]))
+
     params = Params(
         on=f32([float(scenario.mechanism_on(k)) for k in MECHANISMS]),
         temperature=f32(market.temperature),
@@ -339,6 +356,13 @@ def build(scenario: Scenario, move_capacity: int | None = None) -> tuple[Params,
         offer_grant_cliff=np.asarray([p.equity_grant.cliff_months for p in poach], np.int32),
         compute_promise=f32([p.compute_promise for p in poach]),
         monthly_budget=f32([np.inf if p.monthly_budget is None else p.monthly_budget for p in poach]),
+        valuation=f32([f.capital.valuation for f in firms]),
+        stakes=stakes,
+        pact_portfolio=pact_portfolio,
+        pact_protects=pact_protects,
+        pact_compliance=f32([v.pact.compliance if v.pact else 0.0 for v in investors]),
+        pact_leakage=f32([v.pact.proxy_leakage if v.pact else 0.0 for v in investors]),
+        talent_map_quality=f32([v.pact.talent_map_quality if v.pact else 0.0 for v in investors]),
         protected_role=f32([[role in f.retention.protected_roles for role in ROLES] for f in firms]),
         special_grant=_encode([f.retention.special_grant.value for f in firms]),
         special_grant_months=np.asarray([f.retention.special_grant.months for f in firms], np.int32),
@@ -379,4 +403,5 @@ def build(scenario: Scenario, move_capacity: int | None = None) -> tuple[Params,
         archetypes=len(archetypes),
         move_capacity=default_move_capacity(n_researchers) if move_capacity is None else int(move_capacity),
     )
-    return params, Layout(firms=[f.name for f in firms], stages=stages, archetypes=archetypes, dims=dims)
+    layout = Layout(firms=[f.name for f in firms], stages=stages, archetypes=archetypes, investors=[v.name for v in investors], dims=dims)
+    return params, layout

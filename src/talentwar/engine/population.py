@@ -71,6 +71,7 @@ def initial_state(key: jax.Array, params: Params, dims: Dims) -> State:
         codified=codified,
         capability=jnp.zeros(dims.firms, jnp.float32),
         capability_start=jnp.zeros(dims.firms, jnp.float32),
+        information_quality=jnp.asarray(params.information_quality, jnp.float32),
     )
     state = capability.measure(State(researchers=researchers, firms=firms), params)
     return state._replace(firms=state.firms._replace(capability_start=state.firms.capability))

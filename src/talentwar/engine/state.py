@@ -44,6 +44,7 @@ class Firms(NamedTuple):
     codified: jax.Array  # float32 [F, S]: documented share of each stage's knowledge (M8)
     capability: jax.Array  # float32 [F]: at the end of the last month (M8)
     capability_start: jax.Array  # float32 [F]: at month 0; performance units track capability / this (M3)
+    information_quality: jax.Array  # float32 [F, F]: what poacher p knows of who knows what at firm g (M10, M15)
 
 
 class State(NamedTuple):

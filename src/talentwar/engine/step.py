@@ -24,6 +24,7 @@ from talentwar.engine.mechanisms import (
     knowledge_transfer,
     learning,
     misalignment,
+    no_poach,
     poaching,
     rest_and_vest,
     retention,
@@ -32,7 +33,7 @@ from talentwar.engine.mechanisms import (
 from talentwar.engine.params import Params
 from talentwar.engine.state import State
 
-PHASES = ("vesting", "poaching", "choice", "separation", "hiring", "assignment", "breakthroughs", "retention")
+PHASES = ("vesting", "poaching", "choice", "separation", "hiring", "assignment", "breakthroughs", "retention", "pacts", "leaks")
 
 
 def step(
@@ -45,7 +46,8 @@ def step(
     start = state.researchers
     view = firm_view.observe(state, params)  # M4 and firm knowledge
     unvested = vesting.unvested_value(state, params)  # M1, M3
-    offers = poaching.make_offers(state, params, view, unvested, keys["poaching"])  # M10
+    restraint = no_poach.restraint(params, keys["pacts"])  # M15
+    offers = poaching.make_offers(state, params, view, unvested, keys["poaching"], restraint)  # M10
     first_answer, _ = choice.decide(state, params, view, offers, unvested, keys["choice"])  # M9, M2, M5, M6
     staying_salary = retention.counter_salary(state, params, offers, first_answer)  # M11
     accepted, held_by_equity = choice.decide(state, params, view, offers, unvested, keys["choice"], staying_salary)
@@ -68,6 +70,7 @@ def step(
     state = blue_sky.breakthroughs(state, params, keys["breakthroughs"])  # M5
     state = capability.measure(state, params)  # M8
     state = hiring.age_pool(state, params)
+    state = no_poach.leak(state, params, keys["leaks"])  # M15: talent maps reach next month's poachers
     trace = metrics.MonthTrace(
         start=start,
         after_poaching=after_poaching,

@@ -26,6 +26,7 @@ class Result:
     moves:   replication, month, researcher, kind, role, stage, from_firm, to_firm,
              salary_before, salary_after, sign_on, knowledge_carried
     final:   replication, researcher, firm, role, stage, salary, unvested_value, knowledge_<stage>...
+    investors: replication, month, investor, portfolio_value (k$, stake-weighted)
     """
 
     scenario: Scenario
@@ -35,6 +36,7 @@ class Result:
     metrics: pd.DataFrame
     moves: pd.DataFrame
     final: pd.DataFrame
+    investors: pd.DataFrame
     moves_unlogged: int = 0
     wall_seconds: float = 0.0
     info: dict = field(default_factory=dict)
@@ -54,6 +56,7 @@ class Result:
             metrics=_metrics_frame(firm_metrics, layout),
             moves=moves,
             final=_final_frame(snapshot, layout),
+            investors=_investors_frame(observations.portfolio_value, layout),
             moves_unlogged=unlogged,
             wall_seconds=info.pop("wall_seconds", 0.0),
             info=info,
@@ -89,7 +92,7 @@ class Result:
         return out.reset_index(drop=True)[["firm", "metric", "over", "mean", "low", "high"]]
 
     def write(self, out_dir: str | Path) -> Path:
-        """Write metrics.parquet, moves.parquet, final.parquet and scenario.yaml into `out_dir`.
+        """Write metrics, moves, final and investors (.parquet) and scenario.yaml into `out_dir`.
 
         Files are written to a temporary folder beside it and moved in one by one only when all
         are complete, so an interrupted write leaves no half-written file behind.
@@ -101,6 +104,7 @@ class Result:
             self.metrics.to_parquet(staging / "metrics.parquet", index=False)
             self.moves.to_parquet(staging / "moves.parquet", index=False)
             self.final.to_parquet(staging / "final.parquet", index=False)
+            self.investors.to_parquet(staging / "investors.parquet", index=False)
             (staging / "scenario.yaml").write_text(to_yaml(self.scenario), encoding="utf-8")
             for item in staging.iterdir():
                 os.replace(item, out / item.name)
@@ -155,6 +159,19 @@ def _moves_frame(observations: Observation, layout: Layout) -> tuple[pd.DataFram
     )
     unlogged = int(np.maximum(log.events - capacity, 0).sum())
     return frame, unlogged
+
+
+def _investors_frame(values: np.ndarray, layout: Layout) -> pd.DataFrame:
+    n_reps, n_months, n_investors = values.shape
+    index = np.indices(values.shape).reshape(3, -1)
+    return pd.DataFrame(
+        {
+            "replication": index[0].astype(np.int32),
+            "month": (index[1] + 1).astype(np.int16),
+            "investor": _categorical(index[2], layout.investors),
+            "portfolio_value": values.reshape(-1).astype(np.float64),
+        }
+    )
 
 
 def _final_frame(snapshot: FinalSnapshot, layout: Layout) -> pd.DataFrame:

@@ -37,6 +37,7 @@ MECHANISMS = {
     "M12": "knowledge transfer and leakage",
     "M13": "toxic hierarchy and compensation-floor escalation",
     "M14": "rest-and-vest stagnation",
+    "M15": "investor no-poach pacts and proxies",
     "M16": "baseline separations and replacement hiring",
 }
 
@@ -219,6 +220,7 @@ class Capital(Strict):
     drift: float = Field(0.0, ge=-1.0, le=2.0, description="annual drift of the share price's geometric Brownian motion (expected growth rate)")
     volatility: Annotated[float, Field(ge=0.0, le=3.0)] = 0.3
     years_to_liquidity: Annotated[float, Field(ge=0.0, le=30.0)] = 0.0
+    valuation: NonNegative = Field(0.0, description="k$ at month 0; moves with the share price (investors' portfolio value)")
     window_interval_months: Annotated[int, Field(ge=0, le=120)] = Field(
         0, description="months between secondary liquidity windows; 0 = none (M3; 002: biannual windows = 6)"
     )
@@ -347,8 +349,11 @@ class NoPoachPact(Strict):
     """A soft promise that the investor's portfolio will not recruit from `protects` (002)."""
 
     protects: list[Name] = Field(min_length=1)
-    compliance: Probability = 1.0
-    proxy_leakage: Probability = 0.0
+    compliance: Probability = Field(1.0, description="monthly probability that a portfolio firm keeps the pact (M15)")
+    proxy_leakage: Probability = Field(
+        0.0, description="monthly probability that the talent map of a protected firm reaches a firm outside the pact (M15)"
+    )
+    talent_map_quality: Probability = Field(0.9, description="information quality a leaked talent map gives its receiver (M15)")
 
 
 class Investor(Strict):

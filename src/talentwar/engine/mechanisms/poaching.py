@@ -1,5 +1,7 @@
 """M10 Poaching and buyouts (000: paper handcuffs, 20,000 GPUs; 002: offers of 2-3x pay).
 
+Poachers keep no-poach promises (M15) by not hunting the protected firm that month, and see
+through information quality that leaked talent maps can raise (M15).
 Targeting without N x F work. Employed researchers fall into strata c = (firm, stage, role,
 tier), the tier being their own-stage knowledge in quarters. Poacher p values a stratum by
 its mean member's knowledge where it lacks it (a poacher's rough view; the realised gain, M12,
@@ -49,7 +51,10 @@ class Offers(NamedTuple):
     over_budget: jax.Array  # bool [N]: drawn, then withdrawn because the budget ran out
 
 
-def make_offers(state: State, params: Params, view: FirmView, unvested: jax.Array, key: jax.Array) -> Offers:
+def make_offers(
+    state: State, params: Params, view: FirmView, unvested: jax.Array, key: jax.Array, restraint: jax.Array | float = 0.0
+) -> Offers:
+    """Offers for this month; `restraint` [F, F] is 1 where poacher p keeps a no-poach promise to firm g (M15)."""
     r = state.researchers
     F, S, R, T = params.offer_rate.shape[0], r.knowledge.shape[1], N_ROLES, TIERS
     C = F * S * R * T
@@ -69,11 +74,11 @@ def make_offers(state: State, params: Params, view: FirmView, unvested: jax.Arra
     value = (mean_knowledge @ lack.T).reshape(F, S, R, T, F)
     count5 = count.reshape(F, S, R, T)[..., None]
     tier_average = (value * count5).sum(3, keepdims=True) / jnp.maximum(count5.sum(3, keepdims=True), 1.0)
-    quality = params.information_quality.T[:, None, None, None, :]  # [origin, ..., poacher]
+    quality = state.firms.information_quality.T[:, None, None, None, :]  # [origin, ..., poacher]
     perceived = quality * value + (1.0 - quality) * tier_average
 
     hunted = (
-        params.hunts_firm.T[:, None, None, None, :]
+        (params.hunts_firm * (1.0 - restraint)).T[:, None, None, None, :]
         * params.hunts_stage.T[None, :, None, None, :]
         * params.hunts_role.T[None, None, :, None, :]
     )
