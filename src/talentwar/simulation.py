@@ -47,7 +47,7 @@ def simulate(
     params, layout = build(resolved, move_capacity=max_moves_per_month)
     if batch_size is not None and batch_size < 1:
         raise ValueError(f"batch_size must be >= 1, got {batch_size}")
-    width = lane_width(layout.dims, months, len(metric_names(layout.stages)))
+    width = lane_width(layout.dims, months, len(metric_names(layout.stages, layout.firms)))
     started = time.perf_counter()
     snapshot, observations = run_replications(
         params, layout.dims, months, seed, replications, width, progress, batch_size

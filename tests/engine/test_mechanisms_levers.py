@@ -243,3 +243,42 @@ def test_portfolio_value_is_stake_weighted(mini):
     prices = result.metrics[result.metrics["metric"] == "share_price"].pivot_table(index=["replication", "month"], columns="firm", values="value", observed=True)
     expected = 0.2 * 1000 * prices["lab"] + 0.1 * 5000 * prices["poacher"]
     np.testing.assert_allclose(values.set_index(["replication", "month"])["portfolio_value"].sort_index(), expected.sort_index(), rtol=1e-5)
+
+
+# ---------------------------------------------------------------- M16 internal mobility
+def wanting(scenario, mobility: float):
+    data = scenario.model_dump()
+    data["firms"][0]["population"][1]["wants_ai_role"] = 1.0  # the lab's infra staff all want an AI role
+    data["firms"][0]["internal_mobility"] = mobility
+    return type(scenario).model_validate(data)
+
+
+def test_m16_internal_mobility_grants_ai_roles_and_denial_costs_morale(mini):
+    granting, refusing = run(wanting(mini, 0.5)), run(wanting(mini, 0.0))
+    assert metric(granting, "internal_moves", "lab").sum() > 0
+    assert metric(refusing, "internal_moves", "lab").sum() == 0
+    assert metric(granting, "headcount:research_engineer", "lab")[:, -1].mean() > 0
+    assert metric(refusing, "morale", "lab")[:, -1].mean() < metric(granting, "morale", "lab")[:, -1].mean()
+    off = run(wanting(mini, 0.5), M16=False)
+    assert metric(off, "internal_moves", "lab").sum() == 0
+
+
+def test_m16_a_protected_class_blinds_internal_mobility(mini):
+    open_firm = wanting(mini, 0.3)
+    blinded = with_firm(open_firm, 0, retention={"protected_roles": ["core"], "special_grant": {"value": 100}})
+    assert metric(run(blinded), "internal_moves", "lab").sum() < metric(run(open_firm), "internal_moves", "lab").sum()
+
+
+# ---------------------------------------------------------------- per-rival outputs
+def test_per_rival_outputs_add_up(mini):
+    result = run(mini)
+    np.testing.assert_array_equal(metric(result, "departures_to:poacher", "lab"), metric(result, "departures_poached", "lab"))
+    np.testing.assert_allclose(metric(result, "knowledge_leaked_to:poacher", "lab"), metric(result, "knowledge_leaked", "lab"), rtol=1e-5)
+    np.testing.assert_allclose(
+        metric(result, "replication_months_to:poacher", "lab"), metric(result, "replication_months_gained", "poacher"), rtol=1e-5
+    )
+    assert (metric(result, "departures_to:lab", "lab") == 0).all()
+    by_role = sum(metric(result, f"headcount:{role}", "lab") for role in ("core", "research_engineer", "infra", "data", "product"))
+    np.testing.assert_array_equal(by_role, metric(result, "headcount", "lab"))
+    summary = result.summary()
+    assert (summary.loc[summary["metric"] == "departures_to:poacher", "over"] == "months 1-6").all()

@@ -56,5 +56,5 @@ def test_every_researcher_is_in_exactly_one_place_every_month(mini):
 def test_outputs_are_finite_and_named(mini):
     result = talentwar.simulate(mini, replications=2)
     assert np.isfinite(result.metrics["value"]).all()
-    assert set(result.metrics["metric"].unique()) == set(metric_names(list(mini.simulation.stages)))
+    assert set(result.metrics["metric"].unique()) == set(metric_names(list(mini.simulation.stages), [f.name for f in mini.firms]))
     assert np.isfinite(result.final.select_dtypes("number").to_numpy()).all()

@@ -20,6 +20,7 @@ from talentwar.engine.mechanisms.poaching import Offers
 from talentwar.engine.mechanisms.vesting import unvested_value
 from talentwar.engine.params import Params
 from talentwar.engine.state import Researchers, State
+from talentwar.scenario.schema import ROLES
 
 FIRM_METRICS = (
     "headcount",  # researchers at the end of the month (for the outside pool: its size)
@@ -53,6 +54,8 @@ FIRM_METRICS = (
     "share_on_product",  # share of research staff on product work (M6)
     "share_resting",  # share of employed staying only for unvested equity (M14)
     "morale",  # mean morale of employed
+    "internal_moves",  # infra, data and product staff granted an AI role (M16)
+    "share_wanting_ai_role",  # share of employed who want an AI role and do not have one (M16)
 )
 BUS_FACTOR_CAP = 8  # bus factors above this are reported as BUS_FACTOR_CAP + 1
 
@@ -75,14 +78,35 @@ FLOW_METRICS = frozenset(
         "money_saved",
         "retention_spend",
         "counters_won",
+        "internal_moves",
+        "departures_to",
+        "knowledge_leaked_to",
+        "replication_months_to",
     }
 )
 
 MOVE_KINDS = ("poached", "separated", "hired")
 
 
-def metric_names(stages: list[str]) -> list[str]:
-    return list(FIRM_METRICS) + [f"knowledge:{s}" for s in stages] + [f"bus_factor:{s}" for s in stages]
+# Per rival q, from the origin firm's side: its staff poached by q, the knowledge they gave q,
+# and the months of q's own R&D that knowledge replaces (M10, M12).
+PER_RIVAL = ("departures_to", "knowledge_leaked_to", "replication_months_to")
+
+
+def metric_names(stages: list[str], firms: list[str]) -> list[str]:
+    """Names of the metric columns, in order: firm metrics, then per role, stage and rival."""
+    return (
+        list(FIRM_METRICS)
+        + [f"headcount:{role}" for role in ROLES]
+        + [f"knowledge:{s}" for s in stages]
+        + [f"bus_factor:{s}" for s in stages]
+        + [f"{name}:{q}" for name in PER_RIVAL for q in firms]
+    )
+
+
+def is_flow(name: str) -> bool:
+    """Whether a metric counts what happened in a month (summed over a run) rather than a level."""
+    return name.split(":", 1)[0] in FLOW_METRICS
 
 
 class MoveLog(NamedTuple):
@@ -122,6 +146,7 @@ class MonthTrace(NamedTuple):
     granted: jax.Array  # float32 [N]: k$ of special retention grants made this month (M11)
     countered: jax.Array  # bool [N]: stayed for a counter-offer (M11)
     counter_raise: jax.Array  # float32 [N]: annual raise paid for it
+    promoted: jax.Array  # bool [N]: granted an AI role (M16)
 
 
 def observe(trace: MonthTrace, params: Params, move_capacity: int) -> Observation:
@@ -180,6 +205,14 @@ def _firm_metrics(t: MonthTrace, params: Params) -> jax.Array:
         F,
     )
     retention_spend, counters_won = _by(t.start.firm, [t.granted + t.counter_raise, t.countered], F)
+    internal_moves, wanting = _by(end.firm, [t.promoted, end.wants_ai_role & employed], F)
+    by_role = jax.ops.segment_sum(jax.nn.one_hot(end.role, len(ROLES)) * employed[:, None], end.firm, F)  # [F, R]
+    pair = t.start.firm * F + t.offers.poacher  # origin x acquirer
+    per_rival = jax.ops.segment_sum(
+        jnp.stack([t.accepted.astype(jnp.float32), t.transfer.gained.sum(-1), t.transfer.replication_months], axis=-1),
+        jnp.where(t.accepted, pair, F * F),
+        F * F + 1,
+    )[: F * F].reshape(F, F, 3)
     top_salary = jax.ops.segment_max(jnp.where(employed, end.salary, 0.0), end.firm, F)
     per_head = 1.0 / jnp.maximum(headcount, 1.0)
     columns = [
@@ -208,6 +241,7 @@ def _firm_metrics(t: MonthTrace, params: Params) -> jax.Array:
     ]
     knowledge = firm_knowledge(end, t.end.firms.codified, params).level
     per_researcher = 1.0 / jnp.maximum(research_staff, 1.0)
+    columns_after = [internal_moves, wanting * per_head]
     columns += [
         t.end.firms.capability,
         money_saved(knowledge, params),
@@ -220,7 +254,9 @@ def _firm_metrics(t: MonthTrace, params: Params) -> jax.Array:
         morale * per_head,
     ]
     per_stage = [knowledge, bus_factor(end, t.end.firms.codified, knowledge, params.knowledge_overlap)]
-    return jnp.concatenate([jnp.stack(columns, axis=-1), *per_stage], axis=-1).astype(jnp.float32)
+    rivals = [per_rival[:, :, i] for i in range(len(PER_RIVAL))]
+    firm_columns = jnp.stack(columns + columns_after, axis=-1)
+    return jnp.concatenate([firm_columns, by_role, *per_stage, *rivals], axis=-1).astype(jnp.float32)
 
 
 def bus_factor(r: Researchers, codified: jax.Array, knowledge: jax.Array, overlap: jax.Array) -> jax.Array:

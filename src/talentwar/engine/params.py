@@ -88,11 +88,14 @@ class Params(NamedTuple):
     morale_recovery: np.ndarray
     morale_quit_rate: np.ndarray
     morale_weight: np.ndarray
+    denial_morale_loss: np.ndarray
+    mobility_blinding: np.ndarray
     # firms [F]
     is_employer: np.ndarray
     outside_index: np.ndarray
     region: np.ndarray
     separation_rate: np.ndarray
+    internal_mobility: np.ndarray
     drift: np.ndarray
     volatility: np.ndarray
     years_to_liquidity: np.ndarray
@@ -168,6 +171,7 @@ class Params(NamedTuple):
     group_grant_cliff: np.ndarray
     group_tenure: Distributions
     group_risk_aversion: Distributions
+    group_wants_ai_role: np.ndarray
     group_archetype_share: np.ndarray
     archetype_weights: np.ndarray
     archetype_concentration: np.ndarray
@@ -315,10 +319,13 @@ def build(scenario: Scenario, move_capacity: int | None = None) -> tuple[Params,
         morale_recovery=f32(market.morale.recovery),
         morale_quit_rate=f32(market.morale.quit_rate),
         morale_weight=f32(market.morale.weight),
+        denial_morale_loss=f32(market.mobility.denial_morale_loss),
+        mobility_blinding=f32(market.mobility.blinding),
         is_employer=employer.astype(np.float32),
         outside_index=np.asarray(int(np.flatnonzero(~employer)[0]), np.int32),
         region=np.asarray([regions[f.region] for f in firms], np.int32),
         separation_rate=f32([f.separation_rate for f in firms]),
+        internal_mobility=f32([f.internal_mobility for f in firms]),
         drift=f32([f.capital.drift for f in firms]),
         volatility=f32([f.capital.volatility for f in firms]),
         years_to_liquidity=f32([f.capital.years_to_liquidity for f in firms]),
@@ -391,6 +398,7 @@ def build(scenario: Scenario, move_capacity: int | None = None) -> tuple[Params,
         group_grant_cliff=np.asarray([g.equity.cliff_months for _, g in groups], np.int32),
         group_tenure=_encode([g.tenure_months for _, g in groups]),
         group_risk_aversion=_encode([g.risk_aversion for _, g in groups]),
+        group_wants_ai_role=f32([g.wants_ai_role for _, g in groups]),
         group_archetype_share=share,
         archetype_weights=weights,
         archetype_concentration=concentration,

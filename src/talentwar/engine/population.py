@@ -13,7 +13,7 @@ from talentwar.engine.state import Firms, Researchers, State
 
 def initial_state(key: jax.Array, params: Params, dims: Dims) -> State:
     N, S = dims.researchers, dims.stages
-    keys = jax.random.split(key, 10)
+    keys = jax.random.split(key, 11)
     group = params.group_of
     firm = params.group_firm[group]
     role = params.group_role[group]
@@ -62,6 +62,7 @@ def initial_state(key: jax.Array, params: Params, dims: Dims) -> State:
         morale=jnp.ones(N, jnp.float32),
         reference_pay=salary,
         on_product=jnp.zeros(N, bool),
+        wants_ai_role=(jax.random.uniform(keys[10], (N,)) < params.group_wants_ai_role[group]) & (role >= 2),
         resting=jnp.zeros(N, bool),
     )
     researchers = misalignment.assign(researchers, params.is_employer[firm] > 0, params, keys[9])

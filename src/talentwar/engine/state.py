@@ -36,6 +36,7 @@ class Researchers(NamedTuple):
     morale: jax.Array  # float32 [N], in [0, 1]
     reference_pay: jax.Array  # float32 [N]: annual k$ they believe they are worth (M13)
     on_product: jax.Array  # bool [N]: a research hire put on product work (M6)
+    wants_ai_role: jax.Array  # bool [N]: infra, data or product staff who want an AI research role (M16)
     resting: jax.Array  # bool [N]: stayed only for unvested equity, resting until it vests (M14)
 
 

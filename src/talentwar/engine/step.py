@@ -19,6 +19,7 @@ from talentwar.engine.mechanisms import (
     blue_sky,
     capability,
     hierarchy,
+    internal_mobility,
     choice,
     hiring,
     knowledge_transfer,
@@ -33,7 +34,19 @@ from talentwar.engine.mechanisms import (
 from talentwar.engine.params import Params
 from talentwar.engine.state import State
 
-PHASES = ("vesting", "poaching", "choice", "separation", "hiring", "assignment", "breakthroughs", "retention", "pacts", "leaks")
+PHASES = (
+    "vesting",
+    "poaching",
+    "choice",
+    "separation",
+    "hiring",
+    "assignment",
+    "breakthroughs",
+    "retention",
+    "pacts",
+    "leaks",
+    "mobility",
+)
 
 
 def step(
@@ -62,6 +75,7 @@ def step(
     after_separation = state.researchers
     state, hired = hiring.hire(state, params, keys["hiring"], separated)  # M16
     r = misalignment.assign(state.researchers, accepted | hired, params, keys["assignment"])  # M6
+    r, promoted = internal_mobility.move_internally(r, params, keys["mobility"])  # M16
     r = misalignment.wear_morale(r, params)  # M6
     state = state._replace(researchers=hierarchy.update(r, offers, params))  # M13
     productivity = misalignment.productivity(state.researchers, params) * rest_and_vest.productivity(state.researchers, params)
@@ -86,5 +100,6 @@ def step(
         granted=granted,
         countered=countered,
         counter_raise=counter_raise,
+        promoted=promoted,
     )
     return state, metrics.observe(trace, params, move_capacity)

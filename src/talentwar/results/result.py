@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from talentwar.engine.metrics import FLOW_METRICS, MOVE_KINDS, Observation, metric_names
+from talentwar.engine.metrics import MOVE_KINDS, Observation, is_flow, metric_names
 from talentwar.engine.params import Layout
 from talentwar.engine.run import FinalSnapshot
 from talentwar.scenario import Scenario, to_yaml
@@ -72,9 +72,9 @@ class Result:
         if not include_outside:
             outside = {f.name for f in self.scenario.firms if f.kind == "outside"}
             frame = frame[~frame["firm"].isin(outside)]
-        is_flow = frame["metric"].isin(FLOW_METRICS)
-        totals = frame[is_flow].groupby(["replication", "firm", "metric"], observed=True)["value"].sum()
-        horizon = frame[~is_flow & (frame["month"] == self.months)].set_index(["replication", "firm", "metric"])["value"]
+        flow = frame["metric"].map(is_flow).astype(bool)
+        totals = frame[flow].groupby(["replication", "firm", "metric"], observed=True)["value"].sum()
+        horizon = frame[~flow & (frame["month"] == self.months)].set_index(["replication", "firm", "metric"])["value"]
         per_rep = pd.concat([totals, horizon]).rename("value").reset_index()
         tail = (1.0 - level) / 2.0
         grouped = per_rep.groupby(["firm", "metric"], observed=True, sort=False)["value"]
@@ -85,9 +85,9 @@ class Result:
                 "high": grouped.quantile(1.0 - tail),
             }
         ).reset_index()
-        out["over"] = np.where(out["metric"].isin(FLOW_METRICS), f"months 1-{self.months}", f"month {self.months}")
+        out["over"] = np.where(out["metric"].map(is_flow).astype(bool), f"months 1-{self.months}", f"month {self.months}")
         order = {f.name: i for i, f in enumerate(self.scenario.firms)}
-        metric_order = {name: i for i, name in enumerate(metric_names(list(self.scenario.simulation.stages)))}
+        metric_order = {name: i for i, name in enumerate(metric_names(list(self.scenario.simulation.stages), list(order)))}
         out = out.sort_values(by=["firm", "metric"], key=lambda col: col.map(order if col.name == "firm" else metric_order))
         return out.reset_index(drop=True)[["firm", "metric", "over", "mean", "low", "high"]]
 
@@ -119,7 +119,7 @@ def _categorical(codes: np.ndarray, names: list[str]) -> pd.Categorical:
 
 def _metrics_frame(values: np.ndarray, layout: Layout) -> pd.DataFrame:
     n_reps, n_months, n_firms, n_metrics = values.shape
-    names = metric_names(layout.stages)
+    names = metric_names(layout.stages, layout.firms)
     index = np.indices(values.shape).reshape(4, -1)
     return pd.DataFrame(
         {

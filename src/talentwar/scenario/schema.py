@@ -38,7 +38,7 @@ MECHANISMS = {
     "M13": "toxic hierarchy and compensation-floor escalation",
     "M14": "rest-and-vest stagnation",
     "M15": "investor no-poach pacts and proxies",
-    "M16": "baseline separations and replacement hiring",
+    "M16": "baseline separations, replacement hiring and internal mobility",
 }
 
 Role = Literal["core", "research_engineer", "infra", "data", "product"]
@@ -176,6 +176,9 @@ class PopulationGroup(Strict):
     equity: EquityGrant = Field(default_factory=EquityGrant)
     tenure_months: Distribution = Field(default_factory=lambda: Uniform(dist="uniform", low=0, high=36))
     risk_aversion: Distribution = 2.0
+    wants_ai_role: Probability = Field(
+        0.0, description="share who want to move into an AI research role (infra, data and product staff; M16)"
+    )
     archetypes: dict[str, Probability] = Field(default_factory=lambda: {"balanced": 1.0})
 
     @model_validator(mode="after")
@@ -323,6 +326,9 @@ class Firm(Strict):
     region: Name = "global"
     inspired_by: str | None = None
     separation_rate: Probability = Field(0.0, description="monthly probability of a life-event exit to the outside pool")
+    internal_mobility: Probability = Field(
+        0.0, description="monthly probability that a researcher who wants an AI role is granted one (M16)"
+    )
     capital: Capital = Field(default_factory=Capital)
     compute: Compute = Field(default_factory=Compute)
     product: Product = Field(default_factory=Product)
@@ -432,6 +438,15 @@ class Morale(Strict):
     weight: NonNegative = Field(0.5, description="utility of leaving per unit of lost morale, in choice (M9)")
 
 
+class Mobility(Strict):
+    """M16: internal mobility into AI roles (000: "the blinding of internal mobility")."""
+
+    denial_morale_loss: Probability = Field(0.02, description="morale lost each month an AI role is wanted and denied")
+    blinding: Probability = Field(
+        0.5, description="share of internal moves a firm stops granting once it has a protected class"
+    )
+
+
 class RestAndVest(Strict):
     """M14: staying for the unvested equity alone (000)."""
 
@@ -456,6 +471,7 @@ class Market(Strict):
     misalignment: Misalignment = Field(default_factory=Misalignment)
     rest_and_vest: RestAndVest = Field(default_factory=RestAndVest)
     morale: Morale = Field(default_factory=Morale)
+    mobility: Mobility = Field(default_factory=Mobility)
     capability: Capability = Field(default_factory=Capability)
 
 

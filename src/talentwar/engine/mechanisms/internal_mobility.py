@@ -1,0 +1,37 @@
+"""M16 Internal mobility (000: "The Blinding of Internal Mobility").
+
+Infra, data and product staff who want an AI research role ask for one every month. Their firm
+grants it with probability internal_mobility, times (1 - blinding) once it has a protected class
+(M11), since "management is obsessed with protecting the designated chosen ones". Granted: they
+become research engineers in their stage and stop asking. Denied: they lose denial_morale_loss
+of morale that month. Part of M16: switched off with it.
+"""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+
+from talentwar.engine.params import Params
+from talentwar.engine.state import Researchers
+from talentwar.engine.switches import switch
+
+RESEARCH_ENGINEER = 1
+
+
+def move_internally(r: Researchers, params: Params, key: jax.Array) -> tuple[Researchers, jax.Array]:
+    """Returns the researchers and who was granted an AI role this month."""
+    on = switch(params, "M16") > 0
+    n_firms = params.is_employer.shape[0]
+    employed = params.is_employer[r.firm] > 0
+    has_class = jax.ops.segment_sum((r.protected & employed).astype(jnp.float32), r.firm, n_firms) > 0
+    grant_rate = params.internal_mobility[r.firm] * (1.0 - params.mobility_blinding * has_class[r.firm])
+    asking = on & employed & r.wants_ai_role & ~r.protected
+    granted = asking & (jax.random.uniform(key, r.firm.shape) < grant_rate)
+    denied = asking & ~granted
+    researchers = r._replace(
+        role=jnp.where(granted, RESEARCH_ENGINEER, r.role).astype(r.role.dtype),
+        wants_ai_role=r.wants_ai_role & ~granted,
+        morale=jnp.clip(r.morale - params.denial_morale_loss * denied, 0.0, 1.0),
+    )
+    return researchers, granted
