@@ -18,9 +18,9 @@ from rich.table import Table
 
 from talentwar.scenario import ScenarioError, builtin_names, builtin_text, json_schema, load_scenario
 
-DEFAULT_SCENARIO = "market-core"
+DEFAULT_SCENARIO = "talent-war-2026"
 # Shown by `run`, in this order, when the summary has them.
-KEY_METRICS = ("headcount", "core_retention", "mean_salary", "knowledge_gained", "replication_months_gained", "offers_accepted")
+KEY_METRICS = ("capability", "core_retention", "knowledge_leaked", "retention_spend", "departures_poached", "replication_months_gained")
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Monte Carlo simulator of the frontier-AI talent market.")
 scenario_app = typer.Typer(no_args_is_help=True, help="List, show, check and describe scenario files.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
-from talentwar.engine.mechanisms import capability, misalignment
+from talentwar.engine.mechanisms import capability
 from talentwar.engine.params import Dims, Distributions, Params
 from talentwar.engine.sampling import draw, take
 from talentwar.engine.state import Firms, Researchers, State
@@ -13,7 +13,7 @@ from talentwar.engine.state import Firms, Researchers, State
 
 def initial_state(key: jax.Array, params: Params, dims: Dims) -> State:
     N, S = dims.researchers, dims.stages
-    keys = jax.random.split(key, 11)
+    keys = jax.random.split(key, 10)
     group = params.group_of
     firm = params.group_firm[group]
     role = params.group_role[group]
@@ -62,10 +62,9 @@ def initial_state(key: jax.Array, params: Params, dims: Dims) -> State:
         morale=jnp.ones(N, jnp.float32),
         reference_pay=salary,
         on_product=jnp.zeros(N, bool),
-        wants_ai_role=(jax.random.uniform(keys[10], (N,)) < params.group_wants_ai_role[group]) & (role >= 2),
+        wants_ai_role=(jax.random.uniform(keys[9], (N,)) < params.group_wants_ai_role[group]) & (role >= 2),
         resting=jnp.zeros(N, bool),
     )
-    researchers = misalignment.assign(researchers, params.is_employer[firm] > 0, params, keys[9])
     codified = jnp.broadcast_to(params.codified_knowledge[:, None], (dims.firms, S)).astype(jnp.float32)
     firms = Firms(
         share_price=jnp.ones(dims.firms, jnp.float32),

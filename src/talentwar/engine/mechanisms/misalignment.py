@@ -1,7 +1,8 @@
 """M6 Monetization pressure and misalignment (001: hired for sparse attention, tasked with ad targeting).
 
-At a firm with monetization pressure m, every research hire (any role but product) is put on
-product work with probability m, when they join and for the initial staff. While on product work:
+At a firm with monetization pressure m, every research hire (any role but product, poached or
+from the outside pool) is put on product work with probability m when they join; the staff at
+month 0 have already found their work. While on product work:
     research productivity x (1 - productivity_loss)       (feeds learning, M7)
     morale -= morale_loss each month                        (floored at 0)
     an extra monthly quit hazard quit_rate to the outside pool ("rapid burnout and further churn")
