@@ -48,26 +48,29 @@ def rank(knowledge: jax.Array, firm: jax.Array, n_firms: int, depth: int = RANKS
     return Ranked(level=jnp.stack(levels), count=jnp.stack(counts))
 
 
-def combine(ranked: Ranked, codified: jax.Array, overlap: jax.Array, newcomer: jax.Array | None = None) -> jax.Array:
-    """K from ranked levels [D, ..., S]; `overlap` broadcasts against [..., S] (e.g. [F, 1]).
+def slots(ranked: Ranked) -> jax.Array:
+    """The knowledge of the 1st, 2nd, ... RANKS-th best person [RANKS, ...] (0 where nobody is)."""
+    values = []
+    for j in range(RANKS):
+        value = jnp.zeros_like(ranked.level[0])
+        ahead = jnp.zeros_like(ranked.level[0])
+        for level, count in zip(ranked.level, ranked.count, strict=True):
+            value = jnp.where((ahead <= j) & (j < ahead + count), level, value)
+            ahead = ahead + count
+        values.append(value)
+    return jnp.stack(values)
 
-    With `newcomer` [..., S], K as it would be with one more person of that knowledge, who ranks
-    after everyone at least as knowledgeable.
-    """
-    discount = 1.0 - overlap
-    log_kept = jnp.zeros_like(codified)
-    ahead = jnp.zeros_like(codified)  # people ranked before the current level
-    for level, count in zip(ranked.level, ranked.count, strict=True):
-        shift = 0.0 if newcomer is None else (level < newcomer).astype(jnp.float32)
-        for m in range(RANKS):
-            j = ahead + shift + m  # 0-based rank of the m-th person at this level
-            counted = (m < count) & (j < RANKS)
-            log_kept += jnp.where(counted, jnp.log1p(-(discount**j) * jnp.minimum(level, ALMOST_ONE)), 0.0)
-        ahead = ahead + count
-    if newcomer is not None:
-        j = (ranked.count * (ranked.level >= newcomer)).sum(0)
-        log_kept += jnp.where(j < RANKS, jnp.log1p(-(discount**j) * jnp.minimum(newcomer, ALMOST_ONE)), 0.0)
-    return 1.0 - (1.0 - codified) * jnp.exp(log_kept)
+
+def _contributions(slot: jax.Array, discount: jax.Array, shift: int = 0) -> jax.Array:
+    """log(1 - (1 - w)^(j + shift) * k_(j)) for each rank j [RANKS, ...]."""
+    rank_of = jnp.arange(RANKS, dtype=jnp.float32).reshape((RANKS,) + (1,) * (slot.ndim - 1)) + shift
+    return jnp.log1p(-(discount[None] ** rank_of) * jnp.minimum(slot, ALMOST_ONE))
+
+
+def combine(ranked: Ranked, codified: jax.Array, overlap: jax.Array) -> jax.Array:
+    """K from ranked levels [D, ..., S]; `overlap` broadcasts against [..., S] (e.g. [F, 1])."""
+    kept = _contributions(slots(ranked), 1.0 - overlap).sum(0)
+    return 1.0 - (1.0 - codified) * jnp.exp(kept)
 
 
 def aggregate(knowledge: jax.Array, firm: jax.Array, codified: jax.Array, overlap: jax.Array) -> FirmKnowledge:
@@ -77,9 +80,24 @@ def aggregate(knowledge: jax.Array, firm: jax.Array, codified: jax.Array, overla
 
 
 def gain(arriving: jax.Array, firm: jax.Array, known: FirmKnowledge, codified: jax.Array, overlap: jax.Array) -> jax.Array:
-    """The rise in K [N, S] if each researcher, with knowledge `arriving` [N, S], joined `firm` [N] alone."""
-    ranked = Ranked(level=known.ranked.level[:, firm], count=known.ranked.count[:, firm])
-    after = combine(ranked, codified[firm], overlap[firm][:, None], newcomer=arriving)
+    """The rise in K [N, S] if each researcher, with knowledge `arriving` [N, S], joined `firm` [N] alone.
+
+    A newcomer ranks after everyone at least as knowledgeable; everyone below moves one rank down
+    (and the RANKS-th best drops out). Per firm, the sums over ranks above and below every possible
+    place are tabulated once, so each researcher costs a rank count, one power and one log.
+    """
+    n_firms, n_stages = codified.shape
+    discount = (1.0 - overlap)[:, None]  # [F, 1]
+    slot = slots(known.ranked)  # [R, F, S]
+    zero = jnp.zeros((1, n_firms, n_stages))
+    above = jnp.concatenate([zero, jnp.cumsum(_contributions(slot, discount), axis=0)])  # [R + 1]: ranks < r
+    pushed_down = _contributions(slot, discount, shift=1)[: RANKS - 1]  # ranks r..R-2 move to r+1..R-1
+    below = jnp.concatenate([jnp.cumsum(pushed_down[::-1], axis=0)[::-1], zero, zero])  # [R + 1]: ranks >= r
+    place = (slot[:, firm] >= arriving[None]).sum(0)  # [N, S]: people at least as knowledgeable
+    stage = jnp.arange(n_stages)[None, :]
+    table = lambda t: t.reshape(-1)[(place * n_firms + firm[:, None]) * n_stages + stage]  # noqa: E731
+    own = jnp.where(place < RANKS, jnp.log1p(-(discount[firm] ** place) * jnp.minimum(arriving, ALMOST_ONE)), 0.0)
+    after = 1.0 - (1.0 - codified[firm]) * jnp.exp(table(above) + own + table(below))
     return jnp.maximum(after - known.level[firm], 0.0)
 
 
