@@ -50,15 +50,10 @@ def rank(knowledge: jax.Array, firm: jax.Array, n_firms: int, depth: int = RANKS
 
 def slots(ranked: Ranked) -> jax.Array:
     """The knowledge of the 1st, 2nd, ... RANKS-th best person [RANKS, ...] (0 where nobody is)."""
-    values = []
-    for j in range(RANKS):
-        value = jnp.zeros_like(ranked.level[0])
-        ahead = jnp.zeros_like(ranked.level[0])
-        for level, count in zip(ranked.level, ranked.count, strict=True):
-            value = jnp.where((ahead <= j) & (j < ahead + count), level, value)
-            ahead = ahead + count
-        values.append(value)
-    return jnp.stack(values)
+    ahead = jnp.cumsum(ranked.count, axis=0) - ranked.count  # people ranked before each level [D, ...]
+    j = jnp.arange(RANKS, dtype=jnp.float32).reshape((RANKS, 1) + (1,) * (ranked.level.ndim - 1))
+    holds = (ahead[None] <= j) & (j < (ahead + ranked.count)[None])  # [RANKS, D, ...]: level d fills rank j
+    return jnp.where(holds, ranked.level[None], 0.0).max(axis=1)
 
 
 def _contributions(slot: jax.Array, discount: jax.Array, shift: int = 0) -> jax.Array:
@@ -104,8 +99,7 @@ def gain(arriving: jax.Array, firm: jax.Array, known: FirmKnowledge, codified: j
 def without_top(knowledge: jax.Array, firm: jax.Array, codified: jax.Array, overlap: jax.Array, departures: int):
     """K after the top 1, 2, ... levels of each firm and stage leave: (levels, people gone), each [departures, F, S]."""
     ranked = rank(knowledge, firm, codified.shape[0], depth=departures + RANKS)
-    levels = [
-        combine(Ranked(ranked.level[d : d + RANKS], ranked.count[d : d + RANKS]), codified, overlap[:, None])
-        for d in range(1, departures + 1)
-    ]
-    return jnp.stack(levels), jnp.cumsum(ranked.count[:departures], axis=0)
+    window = jnp.arange(1, departures + 1)[:, None] + jnp.arange(RANKS)[None, :]  # [departures, RANKS] levels left
+    remaining = Ranked(level=jnp.moveaxis(ranked.level[window], 1, 0), count=jnp.moveaxis(ranked.count[window], 1, 0))
+    levels = combine(remaining, codified[None], overlap[None, :, None])  # remaining levels first: [RANKS, departures, F, S]
+    return levels, jnp.cumsum(ranked.count[:departures], axis=0)
