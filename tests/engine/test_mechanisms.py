@@ -153,7 +153,7 @@ def test_m12_off_movers_carry_nothing(mini, baseline):
     assert metric(baseline, "replication_months_gained", "poacher").sum() > 0
 
 
-def test_m12_gain_is_the_noisy_or_increment(mini, baseline):
+def test_m12_leakage_equals_gains_and_months_follow(mini, baseline):
     # Leakage seen from the origin equals gains seen by the acquirers.
     leaked = metric(baseline, "knowledge_leaked", "lab").sum()
     gained = sum(metric(baseline, "knowledge_gained", f).sum() for f in FIRMS)
