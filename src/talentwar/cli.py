@@ -22,6 +22,16 @@ DEFAULT_SCENARIO = "talent-war-2026"
 # Shown by `run`, in this order, when the summary has them.
 KEY_METRICS = ("capability", "core_retention", "knowledge_leaked", "retention_spend", "departures_poached", "replication_months_gained")
 
+# Column headers short enough for an 80-column terminal.
+SHORT_LABELS = {
+    "capability": "capability",
+    "core_retention": "core kept",
+    "knowledge_leaked": "leaked",
+    "retention_spend": "retain k$",
+    "departures_poached": "poached",
+    "replication_months_gained": "R&D months",
+}
+
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Monte Carlo simulator of the frontier-AI talent market.")
 scenario_app = typer.Typer(no_args_is_help=True, help="List, show, check and describe scenario files.")
 app.add_typer(scenario_app, name="scenario")
@@ -155,13 +165,13 @@ def run(
 
 
 def summary_table(summary) -> Table:
-    """One row per firm; each key metric as `mean [low, high]`."""
+    """One row per firm; each key metric as its mean over `[low, high]`."""
     metrics = [m for m in KEY_METRICS if m in set(summary["metric"])]
-    table = Table(caption="mean [90% interval] across replications")
+    table = Table(caption="mean, and [90% interval] across replications", show_lines=True)
     table.add_column("firm", no_wrap=True)
     for metric in metrics:
-        table.add_column(metric.replace("_", " "))  # spaces let a narrow terminal wrap the header
-    cells = {(row.firm, row.metric): f"{_number(row.mean)} [{_number(row.low)}, {_number(row.high)}]" for row in summary.itertuples()}
+        table.add_column(SHORT_LABELS.get(metric, metric.replace("_", " ")))
+    cells = {(row.firm, row.metric): f"{_number(row.mean)}\n[{_number(row.low)}, {_number(row.high)}]" for row in summary.itertuples()}
     for firm in dict.fromkeys(summary["firm"]):
         table.add_row(str(firm), *(cells.get((firm, m), "") for m in metrics))
     return table
