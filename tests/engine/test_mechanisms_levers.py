@@ -71,12 +71,12 @@ def test_m5_skill_tokens_favour_the_skilled(mini):
     sky = with_firm(mini, 0, compute={"blue_sky_share": 0.2, "blue_sky_tokens": "skill"})
     params, layout = build(sky)
     r = initial_state(jax.random.key(0), params, layout.dims).researchers
-    autonomy = np.asarray(blue_sky.autonomy(r, r.firm, params))
+    autonomy = np.asarray(blue_sky.autonomy(r, params, r.firm)[0])
     lab = np.asarray(r.firm) == 0
     skill = np.asarray(r.skill)
     assert np.corrcoef(skill[lab], autonomy[lab])[0, 1] > 0.99
     equal = build(with_firm(mini, 0, compute={"blue_sky_share": 0.2}))[0]
-    np.testing.assert_allclose(np.asarray(blue_sky.autonomy(r, r.firm, equal))[lab], 0.7 + 2.0 * 0.2, rtol=1e-6)
+    np.testing.assert_allclose(np.asarray(blue_sky.autonomy(r, equal, r.firm)[0])[lab], 0.7 + 2.0 * 0.2, rtol=1e-6)
 
 
 def test_m5_breakthroughs_add_codified_knowledge(mini):

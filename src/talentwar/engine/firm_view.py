@@ -9,10 +9,8 @@ import jax.numpy as jnp
 
 from talentwar.engine import knowledge
 from talentwar.engine.mechanisms import compute
-from talentwar.engine.params import Params
+from talentwar.engine.params import PRODUCT, Params
 from talentwar.engine.state import Researchers, State
-
-PRODUCT_ROLE = 4
 
 
 class FirmView(NamedTuple):
@@ -29,20 +27,25 @@ def firm_knowledge(r: Researchers, codified: jax.Array, params: Params) -> knowl
     return knowledge.aggregate(r.knowledge, r.firm, codified, params.knowledge_overlap)
 
 
+def research_staff(r: Researchers, params: Params) -> jax.Array:
+    """Employed researchers in every role but product, per firm [F]."""
+    research = (params.is_employer[r.firm] > 0) & (r.role != PRODUCT)
+    return jax.ops.segment_sum(research.astype(jnp.float32), r.firm, params.is_employer.shape[0])
+
+
 def observe(state: State, params: Params) -> FirmView:
     r = state.researchers
     n_firms = params.is_employer.shape[0]
     employed = params.is_employer[r.firm] > 0
     headcount = jax.ops.segment_sum(employed.astype(jnp.float32), r.firm, n_firms)
-    research = employed & (r.role != PRODUCT_ROLE)
-    research_staff = jax.ops.segment_sum(research.astype(jnp.float32), r.firm, n_firms)
+    staff = research_staff(r, params)
     known = firm_knowledge(r, state.firms.codified, params)
     return FirmView(
         employed=employed,
         headcount=headcount,
-        research_staff=research_staff,
+        research_staff=staff,
         knowledge=known.level,
         known=known,
-        verification_speed=compute.verification_speed(params, research_staff),
-        offer_verification_speed=compute.verification_speed(params, research_staff, params.compute_promise),
+        verification_speed=compute.verification_speed(params, staff),
+        offer_verification_speed=compute.verification_speed(params, staff, params.compute_promise),
     )

@@ -11,14 +11,14 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 
-from talentwar.engine.firm_view import PRODUCT_ROLE, FirmView, firm_knowledge
+from talentwar.engine.firm_view import FirmView, firm_knowledge
 from talentwar.engine.knowledge import without_top
 from talentwar.engine.mechanisms.capability import money_saved
 from talentwar.engine.mechanisms.no_poach import portfolio_value
 from talentwar.engine.mechanisms.knowledge_transfer import Transfer
 from talentwar.engine.mechanisms.poaching import Offers
 from talentwar.engine.mechanisms.vesting import unvested_value
-from talentwar.engine.params import Params
+from talentwar.engine.params import CORE, PRODUCT, Params
 from talentwar.engine.state import Researchers, State
 from talentwar.scenario.schema import ROLES
 
@@ -167,7 +167,7 @@ def _firm_metrics(t: MonthTrace, params: Params) -> jax.Array:
     F = params.is_employer.shape[0]
     end = t.end.researchers
     employed = params.is_employer[end.firm] > 0
-    core = employed & (end.role == 0)
+    core = employed & (end.role == CORE)
     unvested = unvested_value(t.end, params)
     headcount, headcount_core, salary_sum, reference_sum, unvested_sum, core_kept, hires = _by(
         end.firm,
@@ -198,7 +198,7 @@ def _firm_metrics(t: MonthTrace, params: Params) -> jax.Array:
         F,
     )
     separated, burnout = _by(t.after_poaching.firm, [t.separated, t.separated & t.after_poaching.on_product], F)
-    research = employed & (end.role != PRODUCT_ROLE)
+    research = employed & (end.role != PRODUCT)
     research_staff, productivity_sum, on_product, resting, morale, protected = _by(
         end.firm,
         [research, t.productivity * research, end.on_product & research, end.resting & employed, end.morale * employed, end.protected & employed],

@@ -28,6 +28,8 @@ N_PULLS = len(PULLS)
 MECHANISM_INDEX = {key: i for i, key in enumerate(MECHANISMS)}
 INFERENCE_STAGE = "inference_efficiency"
 ROLE_INDEX = {role: i for i, role in enumerate(ROLES)}
+CORE, RESEARCH_ENGINEER, PRODUCT = ROLE_INDEX["core"], ROLE_INDEX["research_engineer"], ROLE_INDEX["product"]
+# infra, data and product come after the two research roles: role > RESEARCH_ENGINEER selects them
 
 # Distribution codes (see engine/sampling.py).
 FIXED, UNIFORM, LOGNORMAL, BETA, NO_DISTRIBUTION = 0, 1, 2, 3, -1

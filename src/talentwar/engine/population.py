@@ -6,7 +6,7 @@ import jax
 import jax.numpy as jnp
 
 from talentwar.engine.mechanisms import capability
-from talentwar.engine.params import Dims, Distributions, Params
+from talentwar.engine.params import CORE, RESEARCH_ENGINEER, Dims, Distributions, Params
 from talentwar.engine.sampling import draw, take
 from talentwar.engine.state import Firms, Researchers, State
 
@@ -42,7 +42,7 @@ def initial_state(key: jax.Array, params: Params, dims: Dims) -> State:
         role=role.astype(jnp.int8),
         stage=stage.astype(jnp.int8),
         region=params.region[firm].astype(jnp.int8),
-        initial_core_firm=jnp.where((role == 0) & (params.is_employer[firm] > 0), firm, -1).astype(jnp.int32),
+        initial_core_firm=jnp.where((role == CORE) & (params.is_employer[firm] > 0), firm, -1).astype(jnp.int32),
         skill=draw(keys[6], take(params.group_skill, group)),
         knowledge=knowledge.astype(jnp.float32),
         preferences=preferences.astype(jnp.float32),
@@ -62,7 +62,7 @@ def initial_state(key: jax.Array, params: Params, dims: Dims) -> State:
         morale=jnp.ones(N, jnp.float32),
         reference_pay=salary,
         on_product=jnp.zeros(N, bool),
-        wants_ai_role=(jax.random.uniform(keys[9], (N,)) < params.group_wants_ai_role[group]) & (role >= 2),
+        wants_ai_role=(jax.random.uniform(keys[9], (N,)) < params.group_wants_ai_role[group]) & (role > RESEARCH_ENGINEER),
         resting=jnp.zeros(N, bool),
     )
     codified = jnp.broadcast_to(params.codified_knowledge[:, None], (dims.firms, S)).astype(jnp.float32)
@@ -73,5 +73,6 @@ def initial_state(key: jax.Array, params: Params, dims: Dims) -> State:
         capability_start=jnp.zeros(dims.firms, jnp.float32),
         information_quality=jnp.asarray(params.information_quality, jnp.float32),
     )
-    state = capability.measure(State(researchers=researchers, firms=firms), params)
+    state = State(researchers=researchers, firms=firms)
+    state = capability.measure(state, params, capability.rank(state, params))
     return state._replace(firms=state.firms._replace(capability_start=state.firms.capability))

@@ -80,9 +80,10 @@ def step(
     state = state._replace(researchers=hierarchy.update(r, offers, params))  # M13
     productivity = misalignment.productivity(state.researchers, params) * rest_and_vest.productivity(state.researchers, params)
     state = learning.learn(state, params, view, productivity)  # M7
-    state = capability.document(state, params)  # M8
+    ranked = capability.rank(state, params)
+    state = capability.document(state, params, ranked)  # M8
     state = blue_sky.breakthroughs(state, params, keys["breakthroughs"])  # M5
-    state = capability.measure(state, params)  # M8
+    state = capability.measure(state, params, ranked)  # M8
     state = hiring.age_pool(state, params)
     state = no_poach.leak(state, params, keys["leaks"])  # M15: talent maps reach next month's poachers
     trace = metrics.MonthTrace(

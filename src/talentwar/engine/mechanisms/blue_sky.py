@@ -15,11 +15,9 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
-from talentwar.engine.params import Params
+from talentwar.engine.params import PRODUCT, Params
 from talentwar.engine.state import Researchers, State
 from talentwar.engine.switches import switch
-
-PRODUCT_ROLE = 4
 
 
 def share(params: Params) -> jax.Array:
@@ -27,15 +25,19 @@ def share(params: Params) -> jax.Array:
     return params.blue_sky_share * switch(params, "M5")
 
 
-def autonomy(r: Researchers, firm: jax.Array, params: Params) -> jax.Array:
-    """Autonomy pull [N] of working at `firm` [N], blue-sky tokens included."""
+def autonomy(r: Researchers, params: Params, *firms: jax.Array) -> tuple[jax.Array, ...]:
+    """Autonomy pull [N] of working at each of `firms` (each [N]), blue-sky tokens included."""
     n_firms = params.is_employer.shape[0]
-    research = (params.is_employer[r.firm] > 0) & (r.role != PRODUCT_ROLE)
+    research = (params.is_employer[r.firm] > 0) & (r.role != PRODUCT)
     skill_sum = jax.ops.segment_sum(jnp.where(research, r.skill, 0.0), r.firm, n_firms)
     staff = jax.ops.segment_sum(research.astype(jnp.float32), r.firm, n_firms)
     mean_skill = jnp.where(staff > 0, skill_sum / jnp.maximum(staff, 1.0), 1.0)
-    tokens = jnp.where(params.blue_sky_by_skill[firm] > 0, r.skill / mean_skill[firm], 1.0)
-    return params.autonomy[firm] + params.blue_sky_autonomy_gain * share(params)[firm] * tokens
+
+    def at(firm: jax.Array) -> jax.Array:
+        tokens = jnp.where(params.blue_sky_by_skill[firm] > 0, r.skill / mean_skill[firm], 1.0)
+        return params.autonomy[firm] + params.blue_sky_autonomy_gain * share(params)[firm] * tokens
+
+    return tuple(at(firm) for firm in firms)
 
 
 def breakthroughs(state: State, params: Params, key: jax.Array) -> State:

@@ -17,25 +17,31 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
-from talentwar.engine.firm_view import PRODUCT_ROLE, firm_knowledge
+from talentwar.engine import knowledge
+from talentwar.engine.firm_view import research_staff
 from talentwar.engine.params import Params
 from talentwar.engine.state import State
 from talentwar.engine.switches import switch
 
 
-def document(state: State, params: Params) -> State:
+def rank(state: State, params: Params) -> knowledge.Ranked:
+    """Each firm's best people per stage; documentation and breakthroughs change only the codified
+    stock, so one ranking serves document() and measure() at the end of a month."""
+    r = state.researchers
+    return knowledge.rank(r.knowledge, r.firm, params.is_employer.shape[0])
+
+
+def document(state: State, params: Params, ranked: knowledge.Ranked) -> State:
     codified = state.firms.codified
-    staff_knowledge = firm_knowledge(state.researchers, jnp.zeros_like(codified), params).level
+    staff_knowledge = knowledge.combine(ranked, jnp.zeros_like(codified), params.knowledge_overlap[:, None])
     written = params.documentation_rate[:, None] * jnp.maximum(staff_knowledge - codified, 0.0) * switch(params, "M8")
     return state._replace(firms=state.firms._replace(codified=codified + written))
 
 
-def measure(state: State, params: Params) -> State:
+def measure(state: State, params: Params, ranked: knowledge.Ranked) -> State:
     """Record each firm's capability at this moment in the state (read by M3's performance units)."""
-    r = state.researchers
-    research = (params.is_employer[r.firm] > 0) & (r.role != PRODUCT_ROLE)
-    staff = jax.ops.segment_sum(research.astype(jnp.float32), r.firm, params.is_employer.shape[0])
-    level = firm_knowledge(r, state.firms.codified, params).level
+    level = knowledge.combine(ranked, state.firms.codified, params.knowledge_overlap[:, None])
+    staff = research_staff(state.researchers, params)
     return state._replace(firms=state.firms._replace(capability=capability(level, staff, params)))
 
 

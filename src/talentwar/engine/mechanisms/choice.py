@@ -58,7 +58,8 @@ def decide(
     kept_equity = jnp.log1p(unvested * certainty_factor(r.risk_aversion, here, params) / kept_pay)
     equity = jnp.log1p(offers.equity_value * certainty_factor(r.risk_aversion, there, params) / kept_pay) - kept_equity
     compute = jnp.log1p(view.offer_verification_speed[there]) - jnp.log1p(view.verification_speed[here])
-    autonomy = blue_sky.autonomy(r, there, params) - blue_sky.autonomy(r, here, params)
+    autonomy_there, autonomy_here = blue_sky.autonomy(r, params, there, here)
+    autonomy = autonomy_there - autonomy_here
     appeal = params.mission + params.data_moat
     penalty_staying, penalty_moving = misalignment.mission_penalty(r, there, params)
     mission = appeal[there] - penalty_moving - appeal[here] + penalty_staying

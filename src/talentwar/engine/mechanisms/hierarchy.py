@@ -22,11 +22,9 @@ import jax
 import jax.numpy as jnp
 
 from talentwar.engine.mechanisms.poaching import Offers
-from talentwar.engine.params import N_ROLES, Params
+from talentwar.engine.params import N_ROLES, RESEARCH_ENGINEER, Params
 from talentwar.engine.state import Researchers
 from talentwar.engine.switches import switch
-
-RESEARCH_ROLES = (0, 1)  # core, research_engineer; infra (2), data (3), product (4) feel the hierarchy
 
 
 def choice_term(r: Researchers, params: Params) -> jax.Array:
@@ -55,7 +53,7 @@ def update(r: Researchers, offers: Offers, params: Params) -> Researchers:
 
     shortfall = jnp.maximum(reference - salary, 0.0) / jnp.maximum(reference, 1e-6)
     has_class = jax.ops.segment_sum((r.protected & employed).astype(jnp.float32), r.firm, n_firms) > 0
-    alienated = employed & ~r.protected & (r.role > RESEARCH_ROLES[-1]) & has_class[r.firm]
+    alienated = employed & ~r.protected & (r.role > RESEARCH_ENGINEER) & has_class[r.firm]  # infra, data, product
     morale = r.morale + params.morale_recovery * (1.0 - r.morale) - params.pay_gap_sensitivity * shortfall
     morale = morale - params.toxicity * alienated
     morale = jnp.where((on > 0) & employed, jnp.clip(morale, 0.0, 1.0), r.morale)

@@ -12,11 +12,9 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
-from talentwar.engine.params import Params
+from talentwar.engine.params import RESEARCH_ENGINEER, Params
 from talentwar.engine.state import Researchers
 from talentwar.engine.switches import switch
-
-RESEARCH_ENGINEER = 1
 
 
 def move_internally(r: Researchers, params: Params, key: jax.Array) -> tuple[Researchers, jax.Array]:

@@ -16,24 +16,22 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
-from talentwar.engine.params import Params
+from talentwar.engine.params import PRODUCT, Params
 from talentwar.engine.state import Researchers
 from talentwar.engine.switches import switch
-
-PRODUCT_ROLE = 4
 
 
 def assign(r: Researchers, joined: jax.Array, params: Params, key: jax.Array) -> Researchers:
     """Research staff in `joined` go onto product work with their firm's monetization pressure."""
     pressure = params.monetization_pressure[r.firm] * switch(params, "M6")
-    put_on_product = joined & (r.role != PRODUCT_ROLE) & (jax.random.uniform(key, r.firm.shape) < pressure)
+    put_on_product = joined & (r.role != PRODUCT) & (jax.random.uniform(key, r.firm.shape) < pressure)
     return r._replace(on_product=jnp.where(joined, put_on_product, r.on_product))
 
 
 def mission_penalty(r: Researchers, poacher: jax.Array, params: Params) -> tuple[jax.Array, jax.Array]:
     """The mission pull lost by staying, and the one expected at the poacher (for research roles)."""
     on = switch(params, "M6")
-    research = r.role != PRODUCT_ROLE
+    research = r.role != PRODUCT
     staying = on * params.misaligned_mission_penalty * r.on_product
     moving = on * params.misaligned_mission_penalty * params.monetization_pressure[poacher] * research
     return staying, moving
