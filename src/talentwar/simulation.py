@@ -47,10 +47,11 @@ def simulate(
     params, layout = build(resolved, move_capacity=max_moves_per_month)
     if batch_size is not None and batch_size < 1:
         raise ValueError(f"batch_size must be >= 1, got {batch_size}")
-    width = lane_width(layout.dims, months, len(metric_names(layout.stages, layout.firms)))
+    n_metrics = len(metric_names(layout.stages, layout.firms))
+    width = lane_width(layout.dims, months, n_metrics)
     started = time.perf_counter()
     snapshot, observations = run_replications(
-        params, layout.dims, months, seed, replications, width, progress, batch_size
+        params, layout.dims, months, seed, replications, width, n_metrics, progress, batch_size
     )
     wall = time.perf_counter() - started
     result = Result.from_arrays(resolved, layout, seed, snapshot, observations, wall_seconds=wall, lane_width=width)

@@ -6,9 +6,8 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from talentwar.engine.knowledge import aggregate, gain
-from talentwar.engine.metrics import BUS_FACTOR_CAP, bus_factor
-from talentwar.engine.state import Researchers
+from talentwar.engine.knowledge import BUS_FACTOR_CAP, DEPTH, aggregate, gain, known, rank
+from talentwar.engine.metrics import bus_factor
 
 # Firm 0: one star (0.9) and four at 0.1. Firm 1: six near 0.3. Firm 2: nobody.
 KNOWLEDGE = jnp.array([[0.9], [0.1], [0.1], [0.1], [0.1]] + [[0.3 + 1e-4 * i] for i in range(6)])
@@ -49,10 +48,21 @@ def test_gain_is_exactly_the_rise_in_knowledge(overlap, newcomer):
 
 
 def bus(overlap: float, codified=NO_CODE):
-    r = Researchers(*([None] * len(Researchers._fields)))._replace(firm=FIRM, knowledge=KNOWLEDGE)
     overlaps = jnp.full(3, overlap)
     k = aggregate(KNOWLEDGE, FIRM, codified, overlaps).level
-    return np.asarray(bus_factor(r, codified, k, overlaps))[:, 0]
+    return np.asarray(bus_factor(rank(KNOWLEDGE, FIRM, 3), codified, k, overlaps))[:, 0]
+
+
+@pytest.mark.parametrize("overlap", [0.0, 0.4, 1.0])
+def test_the_monthly_deep_ranking_gives_the_same_knowledge(overlap):
+    """The step ranks DEPTH levels once a month; K from it equals K from the top RANKS alone, with ties."""
+    tied = jnp.concatenate([KNOWLEDGE, jnp.array([[0.9], [0.1], [0.0]])])
+    firm = jnp.concatenate([FIRM, jnp.array([0, 0, 1])])
+    overlaps = jnp.full(3, overlap)
+    deep = rank(tied, firm, 3)
+    assert deep.level.shape == (DEPTH, 3, 1)
+    np.testing.assert_allclose(deep.count.sum(0)[:, 0], [7, 7, 0])  # everyone counted once, at their level
+    np.testing.assert_allclose(known(deep, NO_CODE, overlaps).level, aggregate(tied, firm, NO_CODE, overlaps).level, atol=1e-7)
 
 
 def test_bus_factor_counts_the_fewest_departures_that_halve_a_stage():

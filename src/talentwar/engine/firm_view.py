@@ -23,10 +23,6 @@ class FirmView(NamedTuple):
     offer_verification_speed: jax.Array  # float32 [F]: with the firm's compute promise (M4)
 
 
-def firm_knowledge(r: Researchers, codified: jax.Array, params: Params) -> knowledge.FirmKnowledge:
-    return knowledge.aggregate(r.knowledge, r.firm, codified, params.knowledge_overlap)
-
-
 def research_staff(r: Researchers, params: Params) -> jax.Array:
     """Employed researchers in every role but product, per firm [F]."""
     research = (params.is_employer[r.firm] > 0) & (r.role != PRODUCT)
@@ -39,7 +35,7 @@ def observe(state: State, params: Params) -> FirmView:
     employed = params.is_employer[r.firm] > 0
     headcount = jax.ops.segment_sum(employed.astype(jnp.float32), r.firm, n_firms)
     staff = research_staff(r, params)
-    known = firm_knowledge(r, state.firms.codified, params)
+    known = knowledge.known(state.firms.ranked, state.firms.codified, params.knowledge_overlap)
     return FirmView(
         employed=employed,
         headcount=headcount,

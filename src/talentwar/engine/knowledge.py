@@ -8,8 +8,11 @@ because much of it the better ones know too (MODEL.md M8: redundancy is overlap)
 noisy-OR over the top RANKS people, w = 1 is the best expert alone. Headcount beyond the top
 ranks does not inflate knowledge (it enters capability, M8, with diminishing returns); a strong
 bench keeps K when the best leave (000: redundancy), and a lab whose blueprint sits with two or
-three people loses it when they go (002). Ranks come from repeated segment maxima, O(N) each;
-people tied at a level take consecutive ranks.
+three people loses it when they go (002). Ranks come from repeated segment maxima, O(N) each,
+and one segment sum for the head counts; people tied at a level take consecutive ranks. The
+step ranks once a month, at its end, DEPTH levels deep (enough for the bus factor, metrics.py),
+and carries the ranking in the state: the next month's firms see it, since nothing between
+the end of one month and the start of the next changes anyone's knowledge or firm.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ import jax
 import jax.numpy as jnp
 
 RANKS = 6  # people per firm and stage who count; the 7th best adds at most (1 - w)^6 of their knowledge
+BUS_FACTOR_CAP = 8  # bus factors above this are reported as BUS_FACTOR_CAP + 1 (metrics.py)
+DEPTH = BUS_FACTOR_CAP + RANKS  # levels ranked each month: up to BUS_FACTOR_CAP leave, RANKS remain
 ALMOST_ONE = 1.0 - 1e-6
 
 
@@ -35,17 +40,21 @@ class FirmKnowledge(NamedTuple):
     ranked: Ranked
 
 
-def rank(knowledge: jax.Array, firm: jax.Array, n_firms: int, depth: int = RANKS) -> Ranked:
-    """The `depth` highest distinct knowledge levels per firm and stage, with their head counts."""
+def rank(knowledge: jax.Array, firm: jax.Array, n_firms: int, depth: int = DEPTH) -> Ranked:
+    """The `depth` highest distinct knowledge levels per firm and stage [depth, F, S], with their head counts."""
+    n_stages = knowledge.shape[1]
     remaining = knowledge
-    levels, counts = [], []
-    for _ in range(depth):
+    at_level = jnp.full(knowledge.shape, depth, jnp.int32)  # the level each person holds; depth = below them all
+    levels = []
+    for d in range(depth):
         top = jax.ops.segment_max(remaining, firm, n_firms)
         holding = (remaining >= top[firm]) & (remaining >= 0.0)
         levels.append(jnp.maximum(top, 0.0))
-        counts.append(jax.ops.segment_sum(holding.astype(jnp.float32), firm, n_firms))
+        at_level = jnp.where(holding, d, at_level)
         remaining = jnp.where(holding, -1.0, remaining)
-    return Ranked(level=jnp.stack(levels), count=jnp.stack(counts))
+    cell = (at_level * n_firms + firm[:, None]) * n_stages + jnp.arange(n_stages)[None, :]
+    counts = jax.ops.segment_sum(jnp.ones(knowledge.shape, jnp.float32).reshape(-1), cell.reshape(-1), (depth + 1) * n_firms * n_stages)
+    return Ranked(level=jnp.stack(levels), count=counts.reshape(depth + 1, n_firms, n_stages)[:depth])
 
 
 def slots(ranked: Ranked) -> jax.Array:
@@ -70,7 +79,11 @@ def combine(ranked: Ranked, codified: jax.Array, overlap: jax.Array) -> jax.Arra
 
 def aggregate(knowledge: jax.Array, firm: jax.Array, codified: jax.Array, overlap: jax.Array) -> FirmKnowledge:
     """K per firm and stage [F, S] from researchers' knowledge [N, S], firm index [N] and overlap [F]."""
-    ranked = rank(knowledge, firm, codified.shape[0])
+    return known(rank(knowledge, firm, codified.shape[0], RANKS), codified, overlap)
+
+
+def known(ranked: Ranked, codified: jax.Array, overlap: jax.Array) -> FirmKnowledge:
+    """K per firm and stage [F, S] from a ranking, the codified stock [F, S] and overlap [F]."""
     return FirmKnowledge(level=combine(ranked, codified, overlap[:, None]), ranked=ranked)
 
 
@@ -96,9 +109,11 @@ def gain(arriving: jax.Array, firm: jax.Array, known: FirmKnowledge, codified: j
     return jnp.maximum(after - known.level[firm], 0.0)
 
 
-def without_top(knowledge: jax.Array, firm: jax.Array, codified: jax.Array, overlap: jax.Array, departures: int):
-    """K after the top 1, 2, ... levels of each firm and stage leave: (levels, people gone), each [departures, F, S]."""
-    ranked = rank(knowledge, firm, codified.shape[0], depth=departures + RANKS)
+def without_top(ranked: Ranked, codified: jax.Array, overlap: jax.Array, departures: int):
+    """K after the top 1, 2, ... levels of each firm and stage leave: (levels, people gone), each [departures, F, S].
+
+    `ranked` must be at least departures + RANKS levels deep.
+    """
     window = jnp.arange(1, departures + 1)[:, None] + jnp.arange(RANKS)[None, :]  # [departures, RANKS] levels left
     remaining = Ranked(level=jnp.moveaxis(ranked.level[window], 1, 0), count=jnp.moveaxis(ranked.count[window], 1, 0))
     levels = combine(remaining, codified[None], overlap[None, :, None])  # remaining levels first: [RANKS, departures, F, S]

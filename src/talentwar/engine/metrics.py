@@ -11,8 +11,8 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 
-from talentwar.engine.firm_view import FirmView, firm_knowledge
-from talentwar.engine.knowledge import without_top
+from talentwar.engine.firm_view import FirmView
+from talentwar.engine.knowledge import BUS_FACTOR_CAP, Ranked, combine, without_top
 from talentwar.engine.mechanisms.capability import money_saved
 from talentwar.engine.mechanisms.no_poach import portfolio_value
 from talentwar.engine.mechanisms.knowledge_transfer import Transfer
@@ -57,7 +57,6 @@ FIRM_METRICS = (
     "internal_moves",  # infra, data and product staff granted an AI role (M16)
     "share_wanting_ai_role",  # share of employed who want an AI role and do not have one (M16)
 )
-BUS_FACTOR_CAP = 8  # bus factors above this are reported as BUS_FACTOR_CAP + 1
 
 # Flows are summed over the horizon in summaries; every other metric is read at the horizon.
 FLOW_METRICS = frozenset(
@@ -239,7 +238,7 @@ def _firm_metrics(t: MonthTrace, params: Params) -> jax.Array:
         leaked,
         months,
     ]
-    knowledge = firm_knowledge(end, t.end.firms.codified, params).level
+    knowledge = combine(t.end.firms.ranked, t.end.firms.codified, params.knowledge_overlap[:, None])
     per_researcher = 1.0 / jnp.maximum(research_staff, 1.0)
     columns_after = [internal_moves, wanting * per_head]
     columns += [
@@ -253,20 +252,20 @@ def _firm_metrics(t: MonthTrace, params: Params) -> jax.Array:
         resting * per_head,
         morale * per_head,
     ]
-    per_stage = [knowledge, bus_factor(end, t.end.firms.codified, knowledge, params.knowledge_overlap)]
+    per_stage = [knowledge, bus_factor(t.end.firms.ranked, t.end.firms.codified, knowledge, params.knowledge_overlap)]
     rivals = [per_rival[:, :, i] for i in range(len(PER_RIVAL))]
     firm_columns = jnp.stack(columns + columns_after, axis=-1)
     return jnp.concatenate([firm_columns, by_role, *per_stage, *rivals], axis=-1).astype(jnp.float32)
 
 
-def bus_factor(r: Researchers, codified: jax.Array, knowledge: jax.Array, overlap: jax.Array) -> jax.Array:
+def bus_factor(ranked: Ranked, codified: jax.Array, knowledge: jax.Array, overlap: jax.Array) -> jax.Array:
     """Per firm and stage [F, S]: the fewest people whose departure drops the stage below half its knowledge.
 
     The most knowledgeable leave first (people tied at the top leave together and all count).
     0 where the firm has no knowledge of the stage; BUS_FACTOR_CAP + 1 where more than
     BUS_FACTOR_CAP would have to leave, or where the codified stock alone keeps half (000: redundancy).
     """
-    levels, gone = without_top(r.knowledge, r.firm, codified, overlap, BUS_FACTOR_CAP)
+    levels, gone = without_top(ranked, codified, overlap, BUS_FACTOR_CAP)
     halved = (levels < 0.5 * knowledge[None]) & (gone <= BUS_FACTOR_CAP)
     first = jnp.min(jnp.where(halved, gone, BUS_FACTOR_CAP + 1.0), axis=0)
     return jnp.where(knowledge > 0, first, 0.0)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
+from talentwar.engine import rng
+from talentwar.engine.knowledge import DEPTH, Ranked
 from talentwar.engine.mechanisms import capability
 from talentwar.engine.params import CORE, RESEARCH_ENGINEER, Dims, Distributions, Params
 from talentwar.engine.sampling import draw, take
@@ -26,10 +28,10 @@ def initial_state(key: jax.Array, params: Params, dims: Dims) -> State:
     knowledge = jnp.where(in_stage, own[:, None], other)
 
     # Preferences: an archetype per researcher, then weights around the archetype's means.
-    archetype = jax.random.categorical(keys[2], jnp.log(params.group_archetype_share[group] + 1e-30))
+    archetype = rng.categorical(keys[2], params.group_archetype_share[group])
     mean_weights = params.archetype_weights[archetype]
     concentration = params.archetype_concentration[archetype]
-    dirichlet = jax.random.dirichlet(keys[3], jnp.maximum(mean_weights * concentration[:, None], 1e-3))
+    dirichlet = rng.dirichlet(keys[3], jnp.maximum(mean_weights * concentration[:, None], 1e-3))
     preferences = jnp.where(concentration[:, None] > 0, dirichlet, mean_weights)
 
     tenure = jnp.round(draw(keys[4], take(params.group_tenure, group)))
@@ -62,7 +64,7 @@ def initial_state(key: jax.Array, params: Params, dims: Dims) -> State:
         morale=jnp.ones(N, jnp.float32),
         reference_pay=salary,
         on_product=jnp.zeros(N, bool),
-        wants_ai_role=(jax.random.uniform(keys[9], (N,)) < params.group_wants_ai_role[group]) & (role > RESEARCH_ENGINEER),
+        wants_ai_role=(rng.uniform(keys[9], (N,)) < params.group_wants_ai_role[group]) & (role > RESEARCH_ENGINEER),
         resting=jnp.zeros(N, bool),
     )
     codified = jnp.broadcast_to(params.codified_knowledge[:, None], (dims.firms, S)).astype(jnp.float32)
@@ -72,7 +74,8 @@ def initial_state(key: jax.Array, params: Params, dims: Dims) -> State:
         capability=jnp.zeros(dims.firms, jnp.float32),
         capability_start=jnp.zeros(dims.firms, jnp.float32),
         information_quality=jnp.asarray(params.information_quality, jnp.float32),
+        ranked=Ranked(*(jnp.zeros((DEPTH, dims.firms, S), jnp.float32),) * 2),
     )
     state = State(researchers=researchers, firms=firms)
-    state = capability.measure(state, params, capability.rank(state, params))
+    state = capability.measure(capability.rank(state, params), params)
     return state._replace(firms=state.firms._replace(capability_start=state.firms.capability))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable, NamedTuple
 
@@ -106,6 +107,7 @@ def run_replications(
     seed: int,
     replications: int,
     width: int,
+    n_metrics: int,
     progress: Callable[[int, int], None] | None = None,
     batch_size: int | None = None,
 ) -> tuple[FinalSnapshot, Observation]:
@@ -119,13 +121,34 @@ def run_replications(
     device_params = jax.tree_util.tree_map(jnp.asarray, params)
     seed_array = jnp.asarray(seed, jnp.uint32)
     report_every = max(width, -(-(batch_size or width) // width) * width)
-    pieces = []
-    for start in range(0, replications, width):
+    starts = range(0, replications, width)
+    lane_ids = jnp.zeros(width, jnp.int32)
+    executable = fn.lower(device_params, seed_array, lane_ids).compile()  # once, before the threads start
+
+    def run_group(start: int):
         ids = np.minimum(np.arange(start, start + width), replications - 1)  # pad the last group
         valid = int(min(width, replications - start))
-        out = jax.device_get(fn(device_params, seed_array, jnp.asarray(ids, jnp.int32)))
-        pieces.append(jax.tree_util.tree_map(lambda x, n=valid: x[:n], out))
-        done = start + valid
-        if progress is not None and (done % report_every == 0 or done == replications):
-            progress(done, replications)
+        out = jax.device_get(executable(device_params, seed_array, jnp.asarray(ids, jnp.int32)))
+        return jax.tree_util.tree_map(lambda x: x[:valid], out)
+
+    # Groups are independent: on a CPU, run as many at once as there are cores and memory allow
+    # (XLA parallelises only part of each step); on an accelerator, one at a time.
+    group_bytes = width * bytes_per_replication(dims, months, n_metrics)
+    workers = max(1, min(len(starts), concurrent_groups(), MEMORY_BUDGET_BYTES // max(group_bytes, 1)))
+    pieces = []
+    with ThreadPoolExecutor(workers) as pool:
+        for start, piece in zip(starts, pool.map(run_group, starts), strict=True):
+            pieces.append(piece)
+            done = min(start + width, replications)
+            if progress is not None and (done % report_every == 0 or done == replications):
+                progress(done, replications)
     return jax.tree_util.tree_map(lambda *xs: np.concatenate(xs, axis=0), *pieces)
+
+
+def concurrent_groups() -> int:
+    """Lane groups to run at once: the CPU cores (at most 4) on a CPU backend, else 1; TALENTWAR_THREADS overrides."""
+    if "TALENTWAR_THREADS" in os.environ:
+        return max(1, int(os.environ["TALENTWAR_THREADS"]))
+    if jax.default_backend() != "cpu":
+        return 1
+    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))

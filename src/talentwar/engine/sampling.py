@@ -5,6 +5,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
+from talentwar.engine import rng
 from talentwar.engine.params import BETA, FIXED, LOGNORMAL, UNIFORM, Distributions
 
 
@@ -18,8 +19,8 @@ def draw_money(key: jax.Array, dists: Distributions) -> jax.Array:
 
     Cheap enough for every month (hires, offers); the schema keeps beta out of money fields.
     """
-    u = jax.random.uniform(key, dists.kind.shape)
-    z = jax.scipy.special.ndtri(jnp.clip(u, 1e-7, 1 - 1e-7))
+    u = rng.uniform(key, dists.kind.shape)
+    z = jax.scipy.special.ndtri(u)
     value = jnp.where(dists.kind == UNIFORM, dists.a + u * (dists.b - dists.a), dists.a)
     return jnp.where(dists.kind == LOGNORMAL, dists.a * jnp.exp(dists.b * z), value)
 
@@ -27,17 +28,22 @@ def draw_money(key: jax.Array, dists: Distributions) -> jax.Array:
 def draw(key: jax.Array, dists: Distributions, shape: tuple[int, ...] | None = None) -> jax.Array:
     """Draws from any scenario distribution, beta included (used once, for the initial population).
 
-    `dists` broadcasts against `shape` (default: the shape of `dists.kind`).
+    `dists` broadcasts against `shape` (default: the shape of `dists.kind`). Beta draws (a
+    rejection loop) run only when some element has a beta distribution; which ones do is
+    scenario data, the same in every replication.
     """
     shape = dists.kind.shape if shape is None else shape
     kind, a, b = (jnp.broadcast_to(x, shape) for x in dists)
     money_key, beta_key = jax.random.split(key)
-    value = draw_money(money_key, Distributions(kind, a, b))
+    value = jnp.where(kind == FIXED, a, draw_money(money_key, Distributions(kind, a, b)))
     is_beta = kind == BETA
-    alpha = jnp.where(is_beta, a * b, 1.0)
-    beta = jnp.where(is_beta, (1.0 - a) * b, 1.0)
-    beta_draw = jax.random.beta(beta_key, alpha, beta, shape)
-    return jnp.where(is_beta, beta_draw, jnp.where(kind == FIXED, a, value)).astype(jnp.float32)
+
+    def with_beta(value: jax.Array) -> jax.Array:
+        alpha = jnp.where(is_beta, a * b, 1.0)
+        beta = jnp.where(is_beta, (1.0 - a) * b, 1.0)
+        return jnp.where(is_beta, rng.beta(beta_key, alpha, beta), value)
+
+    return jax.lax.cond(jnp.any(is_beta), with_beta, lambda v: v, value).astype(jnp.float32)
 
 
 def mean(dists: Distributions) -> jax.Array:

@@ -11,6 +11,8 @@ from typing import NamedTuple
 
 import jax
 
+from talentwar.engine.knowledge import Ranked
+
 
 class Researchers(NamedTuple):
     firm: jax.Array  # int32 [N]: current firm; the outside pool is a firm of kind "outside"
@@ -46,6 +48,7 @@ class Firms(NamedTuple):
     capability: jax.Array  # float32 [F]: at the end of the last month (M8)
     capability_start: jax.Array  # float32 [F]: at month 0; performance units track capability / this (M3)
     information_quality: jax.Array  # float32 [F, F]: what poacher p knows of who knows what at firm g (M10, M15)
+    ranked: Ranked  # [knowledge.DEPTH, F, S]: each firm's best people per stage at the end of the last month
 
 
 class State(NamedTuple):

@@ -4,8 +4,8 @@ The order matters and is part of the model (docs/ODD.md, "Process overview and s
 prices and vesting move first; firms then make offers on what they see; researchers choose;
 counter-offers answer; movers carry knowledge; life events, burnout and low morale send some to
 the outside pool; vacancies refill from it; joiners are assigned work; morale and reference pay
-move; the month's learning, documentation and breakthroughs accrue; capability is measured;
-knowledge in the pool goes stale.
+move; the month's learning accrues and knowledge in the pool goes stale; firms rank who knows
+most; documentation and breakthroughs accrue; capability is measured.
 This order (offers, choice, separations, hiring) gives the job ladder's kappa = lambda1 (1 - delta) / delta.
 """
 
@@ -80,11 +80,11 @@ def step(
     state = state._replace(researchers=hierarchy.update(r, offers, params))  # M13
     productivity = misalignment.productivity(state.researchers, params) * rest_and_vest.productivity(state.researchers, params)
     state = learning.learn(state, params, view, productivity)  # M7
-    ranked = capability.rank(state, params)
-    state = capability.document(state, params, ranked)  # M8
-    state = blue_sky.breakthroughs(state, params, keys["breakthroughs"])  # M5
-    state = capability.measure(state, params, ranked)  # M8
     state = hiring.age_pool(state, params)
+    state = capability.rank(state, params)  # the month's one ranking of who knows most
+    state = capability.document(state, params)  # M8
+    state = blue_sky.breakthroughs(state, params, keys["breakthroughs"])  # M5
+    state = capability.measure(state, params)  # M8
     state = no_poach.leak(state, params, keys["leaks"])  # M15: talent maps reach next month's poachers
     trace = metrics.MonthTrace(
         start=start,

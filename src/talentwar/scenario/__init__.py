@@ -11,6 +11,7 @@ from talentwar.scenario.loader import (
     to_yaml,
     validate,
 )
+from talentwar.scenario.scale import scale_market
 from talentwar.scenario.schema import MECHANISMS, ROLES, Scenario
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "builtin_text",
     "json_schema",
     "load_scenario",
+    "scale_market",
     "scenario_hash",
     "to_yaml",
     "validate",

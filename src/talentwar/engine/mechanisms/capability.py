@@ -24,23 +24,24 @@ from talentwar.engine.state import State
 from talentwar.engine.switches import switch
 
 
-def rank(state: State, params: Params) -> knowledge.Ranked:
-    """Each firm's best people per stage; documentation and breakthroughs change only the codified
-    stock, so one ranking serves document() and measure() at the end of a month."""
+def rank(state: State, params: Params) -> State:
+    """Rank each firm's best people per stage (engine/knowledge.py) once, when the month's moves and
+    learning are done; documentation and breakthroughs change only the codified stock, so this
+    ranking serves document(), measure(), the month's metrics and the next month's firms."""
     r = state.researchers
-    return knowledge.rank(r.knowledge, r.firm, params.is_employer.shape[0])
+    return state._replace(firms=state.firms._replace(ranked=knowledge.rank(r.knowledge, r.firm, params.is_employer.shape[0])))
 
 
-def document(state: State, params: Params, ranked: knowledge.Ranked) -> State:
-    codified = state.firms.codified
+def document(state: State, params: Params) -> State:
+    codified, ranked = state.firms.codified, state.firms.ranked
     staff_knowledge = knowledge.combine(ranked, jnp.zeros_like(codified), params.knowledge_overlap[:, None])
     written = params.documentation_rate[:, None] * jnp.maximum(staff_knowledge - codified, 0.0) * switch(params, "M8")
     return state._replace(firms=state.firms._replace(codified=codified + written))
 
 
-def measure(state: State, params: Params, ranked: knowledge.Ranked) -> State:
+def measure(state: State, params: Params) -> State:
     """Record each firm's capability at this moment in the state (read by M3's performance units)."""
-    level = knowledge.combine(ranked, state.firms.codified, params.knowledge_overlap[:, None])
+    level = knowledge.combine(state.firms.ranked, state.firms.codified, params.knowledge_overlap[:, None])
     staff = research_staff(state.researchers, params)
     return state._replace(firms=state.firms._replace(capability=capability(level, staff, params)))
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
+from talentwar.engine import rng
 from talentwar.engine.firm_view import FirmView
 from talentwar.engine.mechanisms import blue_sky, hierarchy, misalignment
 from talentwar.engine.mechanisms.equity_value import certainty_factor
@@ -68,7 +69,7 @@ def decide(
     gain = (r.preferences * pulls).sum(-1)
     gain = gain - params.switching_cost - params.cross_region_cost * (params.region[there] != r.region)
     gain = gain + hierarchy.choice_term(r, params)  # low morale makes leaving attractive (M13)
-    gain = gain + params.temperature * jax.random.logistic(key, gain.shape)
+    gain = gain + params.temperature * rng.logistic(key, gain.shape)
     by_utility = gain > 0
     by_cash = offered_pay > staying_pay
     use_utility = switch(params, "M9") > 0

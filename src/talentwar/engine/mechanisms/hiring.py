@@ -17,6 +17,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
+from talentwar.engine import rng
 from talentwar.engine.mechanisms import liquidity
 from talentwar.engine.moves import join
 from talentwar.engine.params import N_ROLES, Params
@@ -32,7 +33,7 @@ def separate(state: State, params: Params, key: jax.Array, extra_hazard: jax.Arr
     r = state.researchers
     employed = params.is_employer[r.firm] > 0
     rate = params.separation_rate[r.firm] * switch(params, "M16") + extra_hazard
-    leaving = employed & (jax.random.uniform(key, r.firm.shape) < rate)
+    leaving = employed & (rng.uniform(key, r.firm.shape) < rate)
     researchers = join(
         r,
         leaving,
@@ -93,7 +94,7 @@ def _sample_exactly(key: jax.Array, candidates: jax.Array, how_many: jax.Array) 
     Candidates get a random priority bucket; all buckets below the one where the running count
     reaches `how_many` are taken whole, and that bucket is taken in index order up to the count.
     """
-    priority = jax.random.randint(key, candidates.shape, 0, SAMPLING_BUCKETS)
+    priority = rng.randint(key, candidates.shape, SAMPLING_BUCKETS)
     per_bucket = jax.ops.segment_sum(candidates.astype(jnp.int32), priority, SAMPLING_BUCKETS)
     running = jnp.cumsum(per_bucket)
     cut = jnp.searchsorted(running, how_many, side="left")

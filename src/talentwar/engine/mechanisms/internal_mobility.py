@@ -12,6 +12,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
+from talentwar.engine import rng
 from talentwar.engine.params import RESEARCH_ENGINEER, Params
 from talentwar.engine.state import Researchers
 from talentwar.engine.switches import switch
@@ -25,7 +26,7 @@ def move_internally(r: Researchers, params: Params, key: jax.Array) -> tuple[Res
     has_class = jax.ops.segment_sum((r.protected & employed).astype(jnp.float32), r.firm, n_firms) > 0
     grant_rate = params.internal_mobility[r.firm] * (1.0 - params.mobility_blinding * has_class[r.firm])
     asking = on & employed & r.wants_ai_role & ~r.protected
-    granted = asking & (jax.random.uniform(key, r.firm.shape) < grant_rate)
+    granted = asking & (rng.uniform(key, r.firm.shape) < grant_rate)
     denied = asking & ~granted
     researchers = r._replace(
         role=jnp.where(granted, RESEARCH_ENGINEER, r.role).astype(r.role.dtype),

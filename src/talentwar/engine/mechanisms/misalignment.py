@@ -16,6 +16,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
+from talentwar.engine import rng
 from talentwar.engine.params import PRODUCT, Params
 from talentwar.engine.state import Researchers
 from talentwar.engine.switches import switch
@@ -24,7 +25,7 @@ from talentwar.engine.switches import switch
 def assign(r: Researchers, joined: jax.Array, params: Params, key: jax.Array) -> Researchers:
     """Research staff in `joined` go onto product work with their firm's monetization pressure."""
     pressure = params.monetization_pressure[r.firm] * switch(params, "M6")
-    put_on_product = joined & (r.role != PRODUCT) & (jax.random.uniform(key, r.firm.shape) < pressure)
+    put_on_product = joined & (r.role != PRODUCT) & (rng.uniform(key, r.firm.shape) < pressure)
     return r._replace(on_product=jnp.where(joined, put_on_product, r.on_product))
 
 

@@ -31,6 +31,7 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 
+from talentwar.engine import rng
 from talentwar.engine.firm_view import FirmView
 from talentwar.engine.params import N_ROLES, Params
 from talentwar.engine.sampling import draw_money, mean, take
@@ -104,8 +105,8 @@ def make_offers(
     k_receive, k_poacher, k_salary, k_equity, k_priority = jax.random.split(key, 5)
     cumulative = jnp.cumsum(rate, axis=1)
     total = cumulative[:, -1]
-    made = (jax.random.uniform(k_receive, stratum.shape) < jnp.minimum(total[stratum], 1.0)) & view.employed
-    pick = jax.random.uniform(k_poacher, stratum.shape) * total[stratum]
+    made = (rng.uniform(k_receive, stratum.shape) < jnp.minimum(total[stratum], 1.0)) & view.employed
+    pick = rng.uniform(k_poacher, stratum.shape) * total[stratum]
     poacher = _first_above(cumulative.reshape(-1), stratum, pick, F)
 
     salary = jnp.where(
@@ -118,7 +119,7 @@ def make_offers(
     cost = sign_on + equity_value + jnp.maximum(salary - r.salary, 0.0)
 
     # Strict budget: offers in random priority order while the cumulative cost fits.
-    bucket = jnp.minimum((jax.random.uniform(k_priority, stratum.shape) * BUDGET_BUCKETS).astype(jnp.int32), BUDGET_BUCKETS - 1)
+    bucket = jnp.minimum((rng.uniform(k_priority, stratum.shape) * BUDGET_BUCKETS).astype(jnp.int32), BUDGET_BUCKETS - 1)
     slot = poacher * BUDGET_BUCKETS + bucket
     spent = jax.ops.segment_sum(jnp.where(made, cost, 0.0), slot, F * BUDGET_BUCKETS).reshape(F, BUDGET_BUCKETS)
     within = jnp.cumsum(spent, axis=1).reshape(-1)[slot] <= params.monthly_budget[poacher]

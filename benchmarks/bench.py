@@ -1,0 +1,209 @@
+"""talentwar's speed, side by side with Mesa, in one run.
+
+    python benchmarks/bench.py                  # everything (about 15 minutes on 2 cores)
+    python benchmarks/bench.py --quick          # the Mesa comparison at N = 10,000 only (under a minute)
+    python benchmarks/bench.py --json out.json  # also write the table as JSON
+
+Needs the benchmark extra: `pip install -e '.[bench]'` (Mesa). Sections:
+
+1. job ladder, Mesa against talentwar: researcher-months per second of the Burdett-Mortensen
+   special case, written in plain Mesa 3 (benchmarks/mesa_reference) and run by talentwar's
+   general engine (built-in `job-ladder`, scaled to N), at N = 1,000 and 10,000, and the ratio.
+2. full model: talent-war-2026 scaled to N researchers and F firms (scale_market), every
+   mechanism on, for several replication counts: throughput and peak memory.
+3. the default `talentwar run`: process wall time with an empty compilation cache (cold) and
+   with the cache filled (warm), and peak memory.
+
+Every measurement runs in its own process, so peak memory (the process's maximum resident set)
+belongs to that measurement alone. talentwar's timings exclude compilation (a warm-up run with
+the same shapes comes first in the same process); a Mesa model has nothing to compile. Both
+include drawing the initial population.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LADDER_MONTHS = 60
+LADDER_REPLICATIONS = 16
+FULL_MONTHS = 36
+FULL_GRID = [  # (researchers, firms, replication counts)
+    (1_000, 5, (16, 64)),
+    (1_000, 50, (16, 64)),
+    (10_000, 5, (16, 64)),
+    (10_000, 50, (16, 64)),
+    (100_000, 5, (4, 16)),
+    (100_000, 50, (4, 16)),
+    (1_000_000, 5, (4,)),
+    (1_000_000, 50, (4,)),
+]
+TARGETS = {
+    "ladder_ratio_at_10000": 100.0,  # talentwar / Mesa researcher-months per second
+    "full_100000_50_16": 2e7,  # researcher-months per second
+    "million_peak_gb": 8.0,
+    "default_warm_s": 10.0,
+    "default_cold_s": 30.0,
+}
+
+
+# ------------------------------------------------------------------ one measurement, in a child process
+def _peak_gb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2  # KiB on Linux
+
+
+def measure_mesa(researchers: int, months: int) -> dict:
+    from benchmarks.mesa_reference import JobLadderModel, ladder_parameters
+    from talentwar.scenario import load_scenario, scale_market
+
+    parameters = ladder_parameters(scale_market(load_scenario("job-ladder"), researchers, 3))
+    started = time.perf_counter()
+    model = JobLadderModel(parameters, seed=0)
+    for _ in range(months):
+        model.step()
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "researcher_months": researchers * months, "peak_gb": _peak_gb()}
+
+
+def measure_talentwar(scenario: str, researchers: int, firms: int, months: int, replications: int) -> dict:
+    from talentwar import simulate
+    from talentwar.scenario import load_scenario, scale_market
+
+    market = scale_market(load_scenario(scenario), researchers, firms)
+    simulate(market, replications=1, months=months)  # compiles (or loads) the same program
+    started = time.perf_counter()
+    simulate(market, replications=replications, months=months)
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "researcher_months": researchers * months * replications, "peak_gb": _peak_gb()}
+
+
+def _child(kind: str, **kwargs) -> dict:
+    """Run one measurement in a fresh Python process and return its result."""
+    code = (
+        "import json, sys; sys.path.insert(0, {root!r}); from benchmarks import bench; "
+        "print('RESULT' + json.dumps(bench.measure_{kind}(**{kwargs!r})))"
+    ).format(root=str(ROOT), kind=kind, kwargs=kwargs)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    for line in done.stdout.splitlines():
+        if line.startswith("RESULT"):
+            result = json.loads(line[len("RESULT") :])
+            result["throughput"] = result["researcher_months"] / result["seconds"]
+            return result
+    raise RuntimeError(f"benchmark child {kind} {kwargs} failed:\n{done.stderr[-3000:]}")
+
+
+def _default_run(cache: Path) -> dict:
+    """`talentwar run` as a user types it, timed from process start to exit."""
+    env = dict(os.environ, TALENTWAR_CACHE_DIR=str(cache), COLUMNS="160")
+    exe = Path(sys.executable).with_name("talentwar")
+    command = [str(exe)] if exe.exists() else [sys.executable, "-m", "talentwar"]
+    started = time.perf_counter()
+    done = subprocess.run(command + ["run"], capture_output=True, text=True, env=env, cwd=tempfile.gettempdir())
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise RuntimeError(f"talentwar run failed:\n{done.stderr[-3000:]}")
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024**2
+    return {"seconds": seconds, "peak_gb_so_far": usage}
+
+
+# ------------------------------------------------------------------ the run
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description="talentwar benchmarks, side by side with Mesa")
+    parser.add_argument("--quick", action="store_true", help="only the Mesa comparison at N = 10,000 (under a minute)")
+    parser.add_argument("--json", type=Path, metavar="PATH", help="also write the results as JSON")
+    args = parser.parse_args(argv)
+    results: dict = {"machine": machine(), "quick": args.quick, "ladder": [], "full": [], "default_run": {}}
+
+    sizes = [10_000] if args.quick else [1_000, 10_000]
+    months = 30 if args.quick else LADDER_MONTHS
+    print(f"1. job ladder, {months} months: Mesa (one replication) against talentwar ({LADDER_REPLICATIONS} replications)")
+    print(f"{'N':>10} {'Mesa rm/s':>12} {'talentwar rm/s':>15} {'ratio':>8}")
+    for n in sizes:
+        mesa = _child("mesa", researchers=n, months=months)
+        ours = _child("talentwar", scenario="job-ladder", researchers=n, firms=3, months=months, replications=LADDER_REPLICATIONS)
+        row = {"researchers": n, "months": months, "mesa": mesa, "talentwar": ours, "ratio": ours["throughput"] / mesa["throughput"]}
+        results["ladder"].append(row)
+        print(f"{n:>10,} {mesa['throughput']:>12.3g} {ours['throughput']:>15.3g} {row['ratio']:>7.1f}x", flush=True)
+
+    if not args.quick:
+        print(f"\n2. full model (talent-war-2026 scaled, every mechanism on), {FULL_MONTHS} months")
+        print(f"{'N':>10} {'firms':>6} {'reps':>5} {'seconds':>9} {'rm/s':>10} {'peak GB':>8}")
+        for n, firms, counts in FULL_GRID:
+            for replications in counts:
+                m = _child("talentwar", scenario="talent-war-2026", researchers=n, firms=firms, months=FULL_MONTHS, replications=replications)
+                results["full"].append({"researchers": n, "firms": firms, "replications": replications, "months": FULL_MONTHS, **m})
+                print(f"{n:>10,} {firms:>6} {replications:>5} {m['seconds']:>9.1f} {m['throughput']:>10.3g} {m['peak_gb']:>8.2f}", flush=True)
+
+        print("\n3. default `talentwar run` (talent-war-2026, 100 replications x 36 months), process wall time")
+        with tempfile.TemporaryDirectory() as cache:
+            cold = _default_run(Path(cache))
+            warm = _default_run(Path(cache))
+        results["default_run"] = {"cold_s": cold["seconds"], "warm_s": warm["seconds"], "peak_gb": warm["peak_gb_so_far"]}
+        print(f"cold {cold['seconds']:.1f} s, warm {warm['seconds']:.1f} s, peak {warm['peak_gb_so_far']:.2f} GB")
+
+    results["targets"] = verdicts(results)
+    print("\ntargets")
+    for name, v in results["targets"].items():
+        print(f"  {name}: {v['measured']:.3g} against {v['target']:.3g}: {'met' if v['met'] else 'missed'}")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        print(f"\nwrote {args.json}")
+    return results
+
+
+def verdicts(results: dict) -> dict:
+    out = {}
+    at_10k = [r for r in results["ladder"] if r["researchers"] == 10_000]
+    if at_10k:
+        out["ladder_ratio_at_10000"] = at_10k[0]["ratio"]
+    for r in results["full"]:
+        if (r["researchers"], r["firms"], r["replications"]) == (100_000, 50, 16):
+            out["full_100000_50_16"] = r["throughput"]
+        if r["researchers"] == 1_000_000 and r["replications"] == 4:
+            out["million_peak_gb"] = max(out.get("million_peak_gb", 0.0), r["peak_gb"])
+    if results["default_run"]:
+        out["default_warm_s"] = results["default_run"]["warm_s"]
+        out["default_cold_s"] = results["default_run"]["cold_s"]
+    lower_is_better = {"million_peak_gb", "default_warm_s", "default_cold_s"}
+    return {
+        k: {"measured": v, "target": TARGETS[k], "met": v <= TARGETS[k] if k in lower_is_better else v >= TARGETS[k]}
+        for k, v in out.items()
+    }
+
+
+def machine() -> dict:
+    import jax
+
+    return {
+        "cpu": _cpu_name(),
+        "cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3, 1),
+        "python": platform.python_version(),
+        "jax": jax.__version__,
+        "backend": jax.default_backend(),
+        "devices": [str(d) for d in jax.devices()],
+    }
+
+
+def _cpu_name() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    main()

@@ -1,0 +1,129 @@
+"""Where one month's step spends its time: XLA's profile, attributed to the engine's functions.
+
+    python benchmarks/profile_step.py [--researchers 100000] [--firms 50] [--months 12]
+
+Builds talent-war-2026 scaled to the given market (talentwar.scenario.scale_market), draws
+one replication's initial population, compiles `months` months of the step from it, runs it
+once to warm up and once under `jax.profiler`, and attributes each executed XLA operation to
+the innermost engine function it was traced from (XLA keeps the Python stack of every
+operation). Prints milliseconds per month by function and by module, and the wall time per
+month. docs/performance.md quotes its output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import gzip
+import json
+import re
+import tempfile
+import time
+from pathlib import Path
+
+import jax
+import jax.numpy as jnp
+
+from talentwar.engine.params import build
+from talentwar.engine.population import initial_state
+from talentwar.engine.step import step
+from talentwar.scenario import load_scenario, scale_market
+
+ENGINE = "/talentwar/engine/"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--scenario", default="talent-war-2026")
+    parser.add_argument("--researchers", type=int, default=100_000)
+    parser.add_argument("--firms", type=int, default=50)
+    parser.add_argument("--months", type=int, default=12)
+    parser.add_argument("--top", type=int, default=25, help="functions to list")
+    args = parser.parse_args()
+
+    scenario = scale_market(load_scenario(args.scenario), args.researchers, args.firms)
+    params, layout = build(scenario)
+    params = jax.tree_util.tree_map(jnp.asarray, params)
+    dims = layout.dims
+    state = jax.jit(lambda p: initial_state(jax.random.key(0), p, dims))(params)
+
+    def months(state, params):
+        def month(s, t):
+            return step(s, jax.random.fold_in(jax.random.key(1), t), t, params, dims.move_capacity)
+
+        return jax.lax.scan(month, state, jnp.arange(args.months))
+
+    compiled = jax.jit(months).lower(state, params).compile()
+    jax.block_until_ready(compiled(state, params))
+    started = time.perf_counter()
+    jax.block_until_ready(compiled(state, params))
+    wall = (time.perf_counter() - started) / args.months
+
+    with tempfile.TemporaryDirectory() as trace_dir:
+        jax.profiler.start_trace(trace_dir)
+        jax.block_until_ready(compiled(state, params))
+        jax.profiler.stop_trace()
+        trace_file = sorted(Path(trace_dir).rglob("*.trace.json.gz"))[-1]
+        events = json.loads(gzip.decompress(trace_file.read_bytes()))["traceEvents"]
+
+    origin = _origins(compiled.as_text())
+    by_function: collections.Counter[str] = collections.Counter()
+    for event in events:
+        if event.get("ph") == "X" and event["name"] in origin:
+            by_function[origin[event["name"]]] += event["dur"] / 1e3 / args.months
+    by_module: collections.Counter[str] = collections.Counter()
+    for name, ms in by_function.items():
+        by_module[name.split(":")[0]] += ms
+    total = sum(by_function.values())
+
+    print(f"{scenario.name}: {dims.researchers:,} researchers, {dims.firms} firms, {dims.stages} stages; one replication")
+    print(f"wall time per month: {wall * 1e3:.1f} ms ({dims.researchers / wall:.3g} researcher-months per second)")
+    print(f"operation time per month: {total:.1f} ms (profiled; the profiler adds overhead)\n")
+    print(f"{'ms/month':>9} {'share':>6}  module")
+    for name, ms in by_module.most_common():
+        print(f"{ms:9.2f} {ms / total:6.1%}  {name}")
+    print(f"\n{'ms/month':>9} {'share':>6}  function")
+    for name, ms in by_function.most_common(args.top):
+        print(f"{ms:9.2f} {ms / total:6.1%}  {name}")
+
+
+def _origins(hlo: str) -> dict[str, str]:
+    """XLA instruction name -> 'module:function' of the innermost engine frame it came from."""
+    section = None
+    files, functions, locations, frames = {}, {}, {}, {}
+    for line in hlo.splitlines():
+        if line in ("FileNames", "FunctionNames", "FileLocations", "StackFrames"):
+            section = line
+            continue
+        if section and not line.strip():
+            section = None
+            continue
+        if section == "FileNames" or section == "FunctionNames":
+            number, text = line.split(" ", 1)
+            (files if section == "FileNames" else functions)[int(number)] = text.strip('"')
+        elif section == "FileLocations":
+            m = re.match(r"(\d+) \{file_name_id=(\d+) function_name_id=(\d+)", line)
+            locations[int(m[1])] = (files[int(m[2])], functions[int(m[3])])
+        elif section == "StackFrames":
+            m = re.match(r"(\d+) \{file_location_id=(\d+)(?: parent_frame_id=(\d+))?", line)
+            frames[int(m[1])] = (int(m[2]), int(m[3] or 0))
+
+    def innermost(frame: int) -> str:
+        seen = set()
+        while frame in frames and frame not in seen:
+            seen.add(frame)
+            location, frame = frames[frame]
+            path, function = locations[location]
+            if ENGINE in path:
+                module = path.split(ENGINE, 1)[1].removesuffix(".py").replace("mechanisms/", "")
+                return f"{module}:{function.split('.<locals>')[0]}"
+        return "other"
+
+    origin = {}
+    for m in re.finditer(r"^\s*(?:ROOT )?%?([\w.\-]+) = .*stack_frame_id=(\d+)", hlo, re.MULTILINE):
+        origin[m[1]] = innermost(int(m[2]))
+    return origin
+
+
+if __name__ == "__main__":
+    main()
