@@ -115,3 +115,27 @@ def test_key_metrics_are_the_engines():
     from talentwar.engine.metrics import FIRM_METRICS
 
     assert set(KEY_METRICS) <= set(FIRM_METRICS)
+
+
+def test_scale_prints_a_valid_larger_market(tmp_path):
+    result = runner.invoke(app, ["scenario", "scale", "talent-war-2026", "--researchers", "20000", "--firms", "13"])
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "big.yaml"
+    path.write_text(result.stdout, encoding="utf-8")
+    checked = runner.invoke(app, ["scenario", "check", str(path)])
+    assert checked.exit_code == 0, checked.output
+    assert "12 firms" in checked.stdout  # employers; the outside pool is the 13th
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--researchers", "100", "--firms", "50"], "--researchers/--firms: researchers: 100 is too few for 50 firms"),
+        (["--researchers", "1000", "--firms", "1"], "greater than or equal to 2"),
+    ],
+)
+def test_scale_user_errors(args, message):
+    result = runner.invoke(app, ["scenario", "scale", "talent-war-2026", *args])
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output

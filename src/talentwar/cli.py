@@ -16,7 +16,7 @@ import yaml
 from rich.console import Console
 from rich.table import Table
 
-from talentwar.scenario import ScenarioError, builtin_names, builtin_text, json_schema, load_scenario
+from talentwar.scenario import ScenarioError, builtin_names, builtin_text, json_schema, load_scenario, scale_market, to_yaml
 
 DEFAULT_SCENARIO = "talent-war-2026"
 # Shown by `run`, in this order, when the summary has them.
@@ -99,6 +99,23 @@ def scenario_check(file: str, sets: Sets = None) -> None:
         _count(n, noun) for n, noun in ((len(scenario.employers), "firm"), (researchers, "researcher"), (scenario.simulation.months, "month"))
     )
     out.print(f"{file}: valid ({sizes})", markup=False, soft_wrap=True)
+
+
+@scenario_app.command("scale")
+def scenario_scale(
+    name: Annotated[str, typer.Argument(help="A built-in scenario name or a YAML file.")],
+    researchers: Annotated[int, typer.Option("--researchers", min=2, help="Researchers in the whole market, the outside pool included.")],
+    firms: Annotated[int, typer.Option("--firms", min=2, help="Firms, the outside pool included.")],
+    sets: Sets = None,
+) -> None:
+    """Print a larger market of the same kinds of firm as YAML: `> big.yaml`, then `talentwar run big.yaml`."""
+    try:
+        scenario = scale_market(load_scenario(name, overrides=sets), researchers, firms)
+    except ScenarioError as exc:
+        fail(exc.problems)
+    except ValueError as exc:
+        fail([f"--researchers/--firms: {exc}"])
+    typer.echo(to_yaml(scenario), nl=False)
 
 
 @scenario_app.command("schema")

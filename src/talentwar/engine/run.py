@@ -81,6 +81,23 @@ def compiled(dims: Dims, months: int) -> Callable:
     return jax.jit(batched)
 
 
+_EXECUTABLES: dict = {}
+
+
+def executable(dims: Dims, months: int, width: int, params: Params) -> Callable:
+    """The compiled program for this shape of scenario and lane width: compiled (or loaded from the
+    persistent cache) once per process, before any thread runs it."""
+    leaves, tree = jax.tree_util.tree_flatten(params)
+    abstract = [jax.ShapeDtypeStruct(np.shape(x), jnp.asarray(x).dtype) for x in leaves]
+    key = (dims, months, width, tree, tuple((a.shape, a.dtype) for a in abstract))
+    if key not in _EXECUTABLES:
+        lowered = compiled(dims, months).lower(
+            jax.tree_util.tree_unflatten(tree, abstract), jax.ShapeDtypeStruct((), jnp.uint32), jax.ShapeDtypeStruct((width,), jnp.int32)
+        )
+        _EXECUTABLES[key] = lowered.compile()
+    return _EXECUTABLES[key]
+
+
 def lane_width(dims: Dims, months: int, n_metrics: int) -> int:
     """Replications vmapped in one compiled call: many for small populations, one for large ones.
 
@@ -117,18 +134,16 @@ def run_replications(
     rounded up to whole groups of `width`); the numbers never depend on it.
     """
     configure_compilation_cache()
-    fn = compiled(dims, months)
+    fn = executable(dims, months, width, params)
     device_params = jax.tree_util.tree_map(jnp.asarray, params)
     seed_array = jnp.asarray(seed, jnp.uint32)
     report_every = max(width, -(-(batch_size or width) // width) * width)
-    starts = range(0, replications, width)
-    lane_ids = jnp.zeros(width, jnp.int32)
-    executable = fn.lower(device_params, seed_array, lane_ids).compile()  # once, before the threads start
+    starts = list(range(0, replications, width))
 
     def run_group(start: int):
         ids = np.minimum(np.arange(start, start + width), replications - 1)  # pad the last group
         valid = int(min(width, replications - start))
-        out = jax.device_get(executable(device_params, seed_array, jnp.asarray(ids, jnp.int32)))
+        out = jax.device_get(fn(device_params, seed_array, jnp.asarray(ids, jnp.int32)))
         return jax.tree_util.tree_map(lambda x: x[:valid], out)
 
     # Groups are independent: on a CPU, run as many at once as there are cores and memory allow
@@ -136,12 +151,16 @@ def run_replications(
     group_bytes = width * bytes_per_replication(dims, months, n_metrics)
     workers = max(1, min(len(starts), concurrent_groups(), MEMORY_BUDGET_BYTES // max(group_bytes, 1)))
     pieces = []
+
+    def collect(start: int, piece) -> None:
+        pieces.append(piece)
+        done = min(start + width, replications)
+        if progress is not None and (done % report_every == 0 or done == replications):
+            progress(done, replications)
+
     with ThreadPoolExecutor(workers) as pool:
         for start, piece in zip(starts, pool.map(run_group, starts), strict=True):
-            pieces.append(piece)
-            done = min(start + width, replications)
-            if progress is not None and (done % report_every == 0 or done == replications):
-                progress(done, replications)
+            collect(start, piece)
     return jax.tree_util.tree_map(lambda *xs: np.concatenate(xs, axis=0), *pieces)
 
 
