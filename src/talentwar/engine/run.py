@@ -82,6 +82,7 @@ def compiled(dims: Dims, months: int) -> Callable:
 
 
 _EXECUTABLES: dict = {}
+_MAX_EXECUTABLES = 16  # as many as compiled() keeps; the oldest goes first
 
 
 def executable(dims: Dims, months: int, width: int, params: Params) -> Callable:
@@ -94,6 +95,8 @@ def executable(dims: Dims, months: int, width: int, params: Params) -> Callable:
         lowered = compiled(dims, months).lower(
             jax.tree_util.tree_unflatten(tree, abstract), jax.ShapeDtypeStruct((), jnp.uint32), jax.ShapeDtypeStruct((width,), jnp.int32)
         )
+        if len(_EXECUTABLES) >= _MAX_EXECUTABLES:
+            del _EXECUTABLES[next(iter(_EXECUTABLES))]
         _EXECUTABLES[key] = lowered.compile()
     return _EXECUTABLES[key]
 
@@ -138,7 +141,7 @@ def run_replications(
     device_params = jax.tree_util.tree_map(jnp.asarray, params)
     seed_array = jnp.asarray(seed, jnp.uint32)
     report_every = max(width, -(-(batch_size or width) // width) * width)
-    starts = list(range(0, replications, width))
+    starts = range(0, replications, width)
 
     def run_group(start: int):
         ids = np.minimum(np.arange(start, start + width), replications - 1)  # pad the last group
@@ -151,16 +154,12 @@ def run_replications(
     group_bytes = width * bytes_per_replication(dims, months, n_metrics)
     workers = max(1, min(len(starts), concurrent_groups(), MEMORY_BUDGET_BYTES // max(group_bytes, 1)))
     pieces = []
-
-    def collect(start: int, piece) -> None:
-        pieces.append(piece)
-        done = min(start + width, replications)
-        if progress is not None and (done % report_every == 0 or done == replications):
-            progress(done, replications)
-
     with ThreadPoolExecutor(workers) as pool:
         for start, piece in zip(starts, pool.map(run_group, starts), strict=True):
-            collect(start, piece)
+            pieces.append(piece)
+            done = min(start + width, replications)
+            if progress is not None and (done % report_every == 0 or done == replications):
+                progress(done, replications)
     return jax.tree_util.tree_map(lambda *xs: np.concatenate(xs, axis=0), *pieces)
 
 
