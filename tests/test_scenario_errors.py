@@ -159,6 +159,30 @@ MISTAKES = [
         "cannot poach from itself",
         id="poacher-hunts-itself",
     ),
+    pytest.param(
+        edited(("departures", [{"firm": "acme", "month": 1, "count": 1}])),
+        "departures[0].firm",
+        "unknown employer 'acme'",
+        id="departure-from-unknown-firm",
+    ),
+    pytest.param(
+        edited(("departures", [{"firm": "lab", "month": 1, "count": 1, "to": "lab"}])),
+        "departures[0].to",
+        "cannot leave 'lab' for 'lab' itself",
+        id="departure-to-the-same-firm",
+    ),
+    pytest.param(
+        edited(("departures", [{"firm": "lab", "month": 9, "count": 1}])),
+        "departures[0].month",
+        "after the horizon (3 months)",
+        id="departure-after-the-horizon",
+    ),
+    pytest.param(
+        edited(("departures", [{"firm": "lab", "month": 1, "count": 1, "who": "best"}])),
+        "departures[0].who",
+        "'top' or 'random'",
+        id="departure-who-unknown",
+    ),
 ]
 
 

@@ -5,7 +5,8 @@
     result = talentwar.simulate(scenario, replications=4, months=36, seed=1)
     result.summary()
 
-The engine (JAX) is imported on first use of `simulate` or `Result`, so that the scenario
+`run_claims` runs the seeds' claims C1-C14 as experiments (docs/claims.md).
+The engine (JAX) is imported on first use of `simulate`, `run_claims` or `Result`, so that the scenario
 tools and the command line start quickly.
 """
 
@@ -13,12 +14,14 @@ from talentwar.scenario import Scenario, ScenarioError, load_scenario
 
 __version__ = "0.1.0"
 
-__all__ = ["Result", "Scenario", "ScenarioError", "__version__", "load_scenario", "simulate"]
+__all__ = ["Result", "Scenario", "ScenarioError", "__version__", "load_scenario", "run_claims", "simulate"]
 
 
 def __getattr__(name: str):
     if name == "simulate":
         from talentwar.simulation import simulate as value
+    elif name == "run_claims":
+        from talentwar.claims import run_claims as value
     elif name == "Result":
         from talentwar.results import Result as value
     else:

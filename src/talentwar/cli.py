@@ -7,6 +7,7 @@ and `--help` answer at once.
 from __future__ import annotations
 
 import json
+import os
 from importlib.metadata import version
 from pathlib import Path
 from typing import Annotated, NoReturn, Optional
@@ -179,6 +180,129 @@ def run(
         except OSError as exc:
             fail([f"--out {out_dir}: cannot write the results ({exc.strerror or exc}); give a writable folder"])
         out.print(f"wrote {written}", markup=False, soft_wrap=True)
+
+
+@app.command()
+def claims(
+    ids: Annotated[Optional[list[str]], typer.Argument(metavar="[CLAIM]...", help="Claim ids such as C1 C5; default all of C1-C14.")] = None,
+    scenario: Annotated[str, typer.Option(help="A built-in name or a YAML file: the base of every variant.")] = DEFAULT_SCENARIO,
+    replications: Annotated[Optional[int], typer.Option(min=2, help="Per variant. Default: the scenario's.")] = None,
+    seed: Annotated[Optional[int], typer.Option(min=0, help="Default: the scenario's.")] = None,
+    quick: Annotated[bool, typer.Option("--quick", help="A small market, 12 months, 8 replications, two sweep values: a smoke test, not an answer.")] = False,
+    out_dir: Annotated[Optional[Path], typer.Option("--out", help="Write claims.md, claims.json and a figure per claim (claims/C1.png, ...) here.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list of the claims (id, verdict, effect, interval, sweep) instead of the table.")] = False,
+) -> None:
+    """Run the seeds' claims as experiments: a verdict, an effect with its 95% interval, and where it flips."""
+    import time
+
+    from talentwar.claims import CLAIMS
+
+    wanted = [c.upper() for c in ids] if ids else list(CLAIMS)
+    unknown = [c for c in wanted if c not in CLAIMS]
+    if unknown:
+        fail([f"claims: unknown claim {', '.join(unknown)}; expected some of {', '.join(CLAIMS)}"])
+    if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
+        fail([f"--out {out_dir}: is a file; give a folder to write the claims report into"])
+    try:
+        loaded = load_scenario(scenario)
+    except ScenarioError as exc:
+        fail(exc.problems)
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from talentwar.claims import run_claims
+
+    started = time.perf_counter()
+    with Progress(TextColumn("simulations {task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err) as bar:
+        task = bar.add_task("", total=None)
+        results = run_claims(
+            wanted,
+            loaded,
+            replications=replications,
+            seed=seed,
+            quick=quick,
+            progress=lambda done, total, claim: bar.update(task, completed=done, total=total, description=claim),
+        )
+    seconds = time.perf_counter() - started
+    if as_json:
+        typer.echo(json.dumps([r.to_dict() for r in results], indent=2))
+    else:
+        out.print(claims_table(results))
+    if out_dir is not None:
+        context = _claims_context(results, loaded, wanted, replications, seed, quick, out_dir, scenario, seconds)
+        try:
+            written = _write_claims(results, out_dir, context)
+        except OSError as exc:
+            fail([f"--out {out_dir}: cannot write the claims report ({exc.strerror or exc}); give a writable folder"])
+        (err if as_json else out).print(f"wrote {written}", markup=False, soft_wrap=True)
+
+
+def claims_table(results) -> Table:
+    from talentwar.claims.document import interval_text
+
+    table = Table(caption="effect: mean [95% interval] at the headline value of the condition", show_lines=True)
+    for column in ("claim", "verdict", "effect", "flips along the sweep"):
+        table.add_column(column)
+    for r in results:
+        table.add_row(f"{r.id} {r.title}", r.verdict, f"{interval_text(r.effect)}\n{r.unit}", r.flip_text() or r.reason)
+    return table
+
+
+def _claims_context(results, loaded, wanted, replications, seed, quick, out_dir, scenario, seconds) -> dict:
+    import platform
+
+    from talentwar.claims import CLAIMS
+
+    command = ["talentwar claims"]
+    if wanted != list(CLAIMS):
+        command.append(" ".join(wanted))
+    if scenario != DEFAULT_SCENARIO:
+        command.append(f"--scenario {scenario}")
+    if replications is not None:
+        command.append(f"--replications {replications}")
+    if seed is not None:
+        command.append(f"--seed {seed}")
+    if quick:
+        command.append("--quick")
+    command.append(f"--out {out_dir}")
+    runs = sum(r.runs for r in results)
+    return {
+        "command": " ".join(command),
+        "version": version("talentwar"),
+        "scenario": loaded.name,
+        "replications": replications or loaded.simulation.replications,
+        "seed": loaded.simulation.seed if seed is None else seed,
+        "simulations": runs,
+        "seconds": seconds,
+        "machine": f"{platform.machine()}, {_count(os.cpu_count() or 1, 'core')}",
+    }
+
+
+def _write_claims(results, out_dir: Path, context: dict) -> Path:
+    """claims.md, claims.json and the figures, staged beside DIR and moved in only when all are written."""
+    import shutil
+    import tempfile
+
+    from talentwar.claims import CLAIMS
+    from talentwar.claims.document import FIGURES, write_json, write_markdown
+    from talentwar.claims.figures import plot_claim
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".talentwar-claims-", dir=out_dir))
+    try:
+        for r in results:
+            if r.sweep:
+                plot_claim(r, CLAIMS[r.id], staging / FIGURES / f"{r.id}.png")
+        write_json(results, staging / "claims.json", context)
+        write_markdown(results, CLAIMS, staging / "claims.md", context)
+        (out_dir / FIGURES).mkdir(exist_ok=True)
+        for figure in (staging / FIGURES).glob("*.png") if (staging / FIGURES).exists() else []:
+            os.replace(figure, out_dir / FIGURES / figure.name)
+        for name in ("claims.json", "claims.md"):
+            os.replace(staging / name, out_dir / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return out_dir / "claims.md"
 
 
 def summary_table(summary) -> Table:

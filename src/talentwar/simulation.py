@@ -54,7 +54,7 @@ def simulate(
         params, layout.dims, months, seed, replications, width, n_metrics, progress, batch_size
     )
     wall = time.perf_counter() - started
-    result = Result.from_arrays(resolved, layout, seed, snapshot, observations, wall_seconds=wall, lane_width=width)
+    result = Result.from_arrays(resolved, layout, params, seed, snapshot, observations, wall_seconds=wall, lane_width=width)
     if result.moves_unlogged:
         warnings.warn(
             f"{result.moves_unlogged} moves happened but were not logged (more than {layout.dims.move_capacity} "

@@ -28,6 +28,7 @@ N_PULLS = len(PULLS)
 MECHANISM_INDEX = {key: i for i, key in enumerate(MECHANISMS)}
 INFERENCE_STAGE = "inference_efficiency"
 ROLE_INDEX = {role: i for i, role in enumerate(ROLES)}
+DEPARTURE_SLOTS = 4  # scheduled departures a scenario holds without changing shapes
 CORE, RESEARCH_ENGINEER, PRODUCT = ROLE_INDEX["core"], ROLE_INDEX["research_engineer"], ROLE_INDEX["product"]
 # infra, data and product come after the two research roles: role > RESEARCH_ENGINEER selects them
 
@@ -177,6 +178,14 @@ class Params(NamedTuple):
     group_archetype_share: np.ndarray
     archetype_weights: np.ndarray
     archetype_concentration: np.ndarray
+    # scheduled departures (shocks), DEPARTURE_SLOTS or more; month 0 marks an empty slot
+    departure_month: np.ndarray
+    departure_firm: np.ndarray
+    departure_count: np.ndarray
+    departure_role: np.ndarray
+    departure_stage: np.ndarray
+    departure_top: np.ndarray
+    departure_to: np.ndarray
 
 
 class Layout(NamedTuple):
@@ -286,6 +295,13 @@ def build(scenario: Scenario, move_capacity: int | None = None) -> tuple[Params,
     # a pact binds the investor's portfolio: the firms it holds a stake in, other than those it protects
     pact_portfolio = f32((stakes > 0) & (pact_protects == 0) & np.asarray([[v.pact is not None] for v in investors]))
 
+    # ---- scheduled departures: a fixed number of slots, so that adding a shock to a scenario
+    # (as the claims do) changes data, not shapes, and needs no new compilation
+    events = list(scenario.departures)
+    slots = max(DEPARTURE_SLOTS, len(events))
+    padding = [None] * (slots - len(events))
+    outside_index = int(np.flatnonzero(~employer)[0])
+
     params = Params(
         on=f32([float(scenario.mechanism_on(k)) for k in MECHANISMS]),
         temperature=f32(market.temperature),
@@ -324,7 +340,7 @@ def build(scenario: Scenario, move_capacity: int | None = None) -> tuple[Params,
         denial_morale_loss=f32(market.mobility.denial_morale_loss),
         mobility_blinding=f32(market.mobility.blinding),
         is_employer=employer.astype(np.float32),
-        outside_index=np.asarray(int(np.flatnonzero(~employer)[0]), np.int32),
+        outside_index=np.asarray(outside_index, np.int32),
         region=np.asarray([regions[f.region] for f in firms], np.int32),
         separation_rate=f32([f.separation_rate for f in firms]),
         internal_mobility=f32([f.internal_mobility for f in firms]),
@@ -404,6 +420,13 @@ def build(scenario: Scenario, move_capacity: int | None = None) -> tuple[Params,
         group_archetype_share=share,
         archetype_weights=weights,
         archetype_concentration=concentration,
+        departure_month=np.asarray([e.month if e else 0 for e in events + padding], np.int32),
+        departure_firm=np.asarray([firm_index[e.firm] if e else 0 for e in events + padding], np.int32),
+        departure_count=np.asarray([e.count if e else 0 for e in events + padding], np.int32),
+        departure_role=f32([[e is not None and (e.roles is None or role in e.roles) for role in ROLES] for e in events + padding]),
+        departure_stage=np.asarray([stage_index[e.stage] if e and e.stage else -1 for e in events + padding], np.int32),
+        departure_top=f32([e is not None and e.who == "top" for e in events + padding]),
+        departure_to=np.asarray([firm_index[e.to] if e and e.to else outside_index for e in events + padding], np.int32),
     )
     dims = Dims(
         researchers=n_researchers,

@@ -41,6 +41,7 @@ class FinalSnapshot(NamedTuple):
     salary: jax.Array
     unvested_value: jax.Array
     knowledge: jax.Array
+    preferences: jax.Array  # [N, 5]: each researcher's weights over the pulls (fixed for life)
 
 
 def cache_dir() -> Path:
@@ -71,7 +72,7 @@ def replicate(params: Params, seed: jax.Array, replication: jax.Array, months: i
 
     final, observations = jax.lax.scan(month, state, jnp.arange(months))
     r = final.researchers
-    snapshot = FinalSnapshot(r.firm, r.role, r.stage, r.salary, unvested_value(final, params), r.knowledge)
+    snapshot = FinalSnapshot(r.firm, r.role, r.stage, r.salary, unvested_value(final, params), r.knowledge, r.preferences)
     return snapshot, observations
 
 

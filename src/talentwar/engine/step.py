@@ -14,7 +14,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
-from talentwar.engine import firm_view, metrics
+from talentwar.engine import departures, firm_view, metrics
 from talentwar.engine.mechanisms import (
     blue_sky,
     capability,
@@ -46,6 +46,7 @@ PHASES = (
     "pacts",
     "leaks",
     "mobility",
+    "departures",
 )
 
 
@@ -61,9 +62,13 @@ def step(
     unvested = vesting.unvested_value(state, params)  # M1, M3
     restraint = no_poach.restraint(params, keys["pacts"])  # M15
     offers = poaching.make_offers(state, params, view, unvested, keys["poaching"], restraint)  # M10
+    leaving = departures.scheduled(state, params, month, keys["departures"])  # the scenario's what-if shocks
+    offers = departures.impose(offers, leaving, start, params, unvested)
     first_answer, _ = choice.decide(state, params, view, offers, unvested, keys["choice"])  # M9, M2, M5, M6
+    first_answer = first_answer | leaving.to_rival
     staying_salary = retention.counter_salary(state, params, offers, first_answer)  # M11
     accepted, held_by_equity = choice.decide(state, params, view, offers, unvested, keys["choice"], staying_salary)
+    accepted, held_by_equity = accepted | leaving.to_rival, held_by_equity & ~leaving.to_rival
     countered = first_answer & ~accepted  # stayed for the counter-offer, and gets it
     counter_raise = jnp.where(countered, staying_salary - start.salary, 0.0)
     state = state._replace(researchers=start._replace(salary=start.salary + counter_raise))
@@ -71,6 +76,7 @@ def step(
     state, transfer = knowledge_transfer.move(state, params, view, offers, accepted)  # M12
     after_poaching = state.researchers
     quitting = misalignment.quit_hazard(state.researchers, params) + hierarchy.quit_hazard(state.researchers, params)  # M6, M13
+    quitting = jnp.where(leaving.to_pool, 1.0, quitting)
     state, separated = hiring.separate(state, params, keys["separation"], quitting)  # M16
     after_separation = state.researchers
     state, hired = hiring.hire(state, params, keys["hiring"], separated)  # M16

@@ -12,10 +12,10 @@ import numpy as np
 import pandas as pd
 
 from talentwar.engine.metrics import MOVE_KINDS, Observation, is_flow, metric_names
-from talentwar.engine.params import Layout
+from talentwar.engine.params import Layout, Params
 from talentwar.engine.run import FinalSnapshot
 from talentwar.scenario import Scenario, to_yaml
-from talentwar.scenario.schema import ROLES
+from talentwar.scenario.schema import PULLS, ROLES
 
 
 @dataclass
@@ -25,7 +25,9 @@ class Result:
     metrics: replication, month, firm, metric, value (month 1 is the end of the first month)
     moves:   replication, month, researcher, kind, role, stage, from_firm, to_firm,
              salary_before, salary_after, sign_on, knowledge_carried
-    final:   replication, researcher, firm, role, stage, salary, unvested_value, knowledge_<stage>...
+    final:   replication, researcher, initial_firm, firm, role, stage, salary, unvested_value,
+             knowledge_<stage>..., weight_<pull>... (preference weights over cash, equity, compute,
+             autonomy, mission; a researcher keeps them for life)
     investors: replication, month, investor, portfolio_value (k$, stake-weighted)
     """
 
@@ -43,7 +45,14 @@ class Result:
 
     @classmethod
     def from_arrays(
-        cls, scenario: Scenario, layout: Layout, seed: int, snapshot: FinalSnapshot, observations: Observation, **info
+        cls,
+        scenario: Scenario,
+        layout: Layout,
+        params: Params,
+        seed: int,
+        snapshot: FinalSnapshot,
+        observations: Observation,
+        **info,
     ) -> Result:
         firm_metrics = observations.firm_metrics  # [R, T, F, M]
         n_reps, n_months = firm_metrics.shape[:2]
@@ -55,7 +64,7 @@ class Result:
             months=n_months,
             metrics=_metrics_frame(firm_metrics, layout),
             moves=moves,
-            final=_final_frame(snapshot, layout),
+            final=_final_frame(snapshot, layout, initial_firm=np.asarray(params.group_firm)[np.asarray(params.group_of)]),
             investors=_investors_frame(observations.portfolio_value, layout),
             moves_unlogged=unlogged,
             wall_seconds=info.pop("wall_seconds", 0.0),
@@ -174,11 +183,12 @@ def _investors_frame(values: np.ndarray, layout: Layout) -> pd.DataFrame:
     )
 
 
-def _final_frame(snapshot: FinalSnapshot, layout: Layout) -> pd.DataFrame:
+def _final_frame(snapshot: FinalSnapshot, layout: Layout, initial_firm: np.ndarray) -> pd.DataFrame:
     n_reps, n = snapshot.firm.shape
     columns = {
         "replication": np.repeat(np.arange(n_reps, dtype=np.int32), n),
         "researcher": np.tile(np.arange(n, dtype=np.int32), n_reps),
+        "initial_firm": _categorical(np.tile(initial_firm, n_reps), layout.firms),
         "firm": _categorical(snapshot.firm.reshape(-1), layout.firms),
         "role": _categorical(snapshot.role.reshape(-1), list(ROLES)),
         "stage": _categorical(snapshot.stage.reshape(-1), layout.stages),
@@ -187,4 +197,6 @@ def _final_frame(snapshot: FinalSnapshot, layout: Layout) -> pd.DataFrame:
     }
     for s, stage in enumerate(layout.stages):
         columns[f"knowledge_{stage}"] = snapshot.knowledge[:, :, s].reshape(-1)
+    for p, pull in enumerate(PULLS):
+        columns[f"weight_{pull}"] = snapshot.preferences[:, :, p].reshape(-1)
     return pd.DataFrame(columns)

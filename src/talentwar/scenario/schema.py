@@ -368,6 +368,27 @@ class Investor(Strict):
     pact: NoPoachPact | None = None
 
 
+# ---------------------------------------------------------------- scheduled departures
+class Departure(Strict):
+    """A what-if shock, not a mechanism: in `month`, `count` researchers of `firm` walk out.
+
+    Who leaves: the firm's employed researchers of `roles` (null: any role) whose primary stage is
+    `stage` (null: any stage); `who: top` picks those with the most knowledge of their own stage,
+    `random` picks at random. Leavers for a rival (`to`) accept its offer on its usual terms and
+    carry their knowledge (M12); leavers for the outside pool (`to` null) separate, and their
+    vacancies refill as usual (M16). This is how a user asks "what does it cost us when three
+    key people walk out" (docs/ODD.md, section 7).
+    """
+
+    firm: Name
+    month: Annotated[int, Field(ge=1, le=1200)] = Field(description="the month in which they leave (1 = the first)")
+    count: Annotated[int, Field(ge=1, le=10_000_000)]
+    roles: list[Role] | None = None
+    stage: Name | None = None
+    who: Literal["top", "random"] = "top"
+    to: Name | None = Field(None, description="the firm they join; null = the outside pool")
+
+
 # ---------------------------------------------------------------- scenario
 class Simulation(Strict):
     months: Annotated[int, Field(ge=1, le=1200)] = 36
@@ -486,6 +507,7 @@ class Scenario(Strict):
     firms: list[Firm] = Field(min_length=1)
     investors: list[Investor] = Field(default_factory=list)
     mechanisms: dict[str, bool] = Field(default_factory=dict)
+    departures: list[Departure] = Field(default_factory=list, description="scheduled what-if departures (shocks, not mechanisms)")
 
     @model_validator(mode="after")
     def _cross_references(self) -> Scenario:
@@ -538,6 +560,18 @@ class Scenario(Strict):
         for firm_name, total in held.items():
             if total > 1.0 + 1e-9:
                 raise ValueError(f"investors: stakes in {firm_name!r} add up to {total:g}, more than the whole firm (1)")
+        employers = [f.name for f in self.firms if f.kind != "outside"]
+        for i, event in enumerate(self.departures):
+            if event.firm not in employers:
+                raise ValueError(f"departures[{i}].firm: unknown employer {event.firm!r}, expected one of {employers}")
+            if event.to is not None and event.to not in known_firms:
+                raise ValueError(f"departures[{i}].to: unknown firm {event.to!r}, expected one of {names} or null (the outside pool)")
+            if event.to == event.firm:
+                raise ValueError(f"departures[{i}].to: researchers cannot leave {event.firm!r} for {event.to!r} itself")
+            if event.stage is not None and event.stage not in stages:
+                raise ValueError(f"departures[{i}].stage: unknown stage {event.stage!r}, expected one of {sorted(stages)}")
+            if event.month > self.simulation.months:
+                raise ValueError(f"departures[{i}].month: {event.month} is after the horizon ({self.simulation.months} months)")
         for key in self.mechanisms:
             if key not in MECHANISMS:
                 valid = ", ".join(f"{k} ({v})" for k, v in MECHANISMS.items())
