@@ -184,7 +184,7 @@ def run(
 
 @app.command()
 def claims(
-    ids: Annotated[Optional[list[str]], typer.Argument(metavar="[CLAIM]...", help="Claim ids such as C1 C5; default all of C1-C14.")] = None,
+    ids: Annotated[Optional[list[str]], typer.Argument(metavar="CLAIM", help="Claim ids such as C1 C5; default all of C1-C14.")] = None,
     scenario: Annotated[str, typer.Option(help="A built-in name or a YAML file: the base of every variant.")] = DEFAULT_SCENARIO,
     replications: Annotated[Optional[int], typer.Option(min=2, help="Per variant. Default: the scenario's.")] = None,
     seed: Annotated[Optional[int], typer.Option(min=0, help="Default: the scenario's.")] = None,
