@@ -12,6 +12,12 @@ SCENARIOS = Path(__file__).parent / "scenarios"
 MINI = SCENARIOS / "mini.yaml"
 
 
+@pytest.fixture(autouse=True)
+def _run_store(tmp_path, monkeypatch):
+    """Every test that records runs writes into its own store, never into the working directory."""
+    monkeypatch.setenv("TALENTWAR_STORE", str(tmp_path / "runs.duckdb"))
+
+
 @pytest.fixture(scope="session")
 def mini():
     return talentwar.load_scenario(MINI)

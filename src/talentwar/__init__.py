@@ -14,12 +14,14 @@ from talentwar.scenario import Scenario, ScenarioError, load_scenario
 
 __version__ = "0.1.0"
 
-__all__ = ["Result", "Scenario", "ScenarioError", "__version__", "load_scenario", "run_claims", "simulate"]
+__all__ = ["Result", "Scenario", "ScenarioError", "__version__", "load_run", "load_scenario", "run_claims", "simulate"]
 
 
 def __getattr__(name: str):
     if name == "simulate":
         from talentwar.simulation import simulate as value
+    elif name == "load_run":
+        from talentwar.results.store import load_run as value
     elif name == "run_claims":
         from talentwar.claims import run_claims as value
     elif name == "Result":

@@ -36,6 +36,8 @@ SHORT_LABELS = {
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Monte Carlo simulator of the frontier-AI talent market.")
 scenario_app = typer.Typer(no_args_is_help=True, help="List, show, check and describe scenario files.")
 app.add_typer(scenario_app, name="scenario")
+runs_app = typer.Typer(no_args_is_help=True, help="List, show, compare, export and delete the runs in the run store.")
+app.add_typer(runs_app, name="runs")
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -43,6 +45,12 @@ err = Console(stderr=True, highlight=False)
 Sets = Annotated[
     Optional[list[str]],
     typer.Option("--set", metavar="FIELD.PATH=VALUE", help="Override one scenario field, e.g. market.temperature=0.5; repeatable."),
+]
+
+
+StorePath = Annotated[
+    Optional[Path],
+    typer.Option("--store", envvar="TALENTWAR_STORE", help="The run store (a DuckDB file). Default: ./talentwar.duckdb."),
 ]
 
 
@@ -145,10 +153,13 @@ def run(
     sets: Sets = None,
     out_dir: Annotated[Optional[Path], typer.Option("--out", help="Write metrics, moves, final state and scenario here.")] = None,
     batch_size: Annotated[Optional[int], typer.Option(min=1, help="Replications between progress updates; results never depend on it.")] = None,
+    report: Annotated[bool, typer.Option("--report", help="Also write an HTML report: DIR/report.html with --out, else report-<run id>.html.")] = False,
+    store: StorePath = None,
 ) -> None:
-    """Simulate a scenario and print each firm's key metrics with 90% intervals."""
+    """Simulate a scenario, record it in the run store and print each firm's key metrics with 90% intervals."""
     if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
         fail([f"--out {out_dir}: is a file; give a folder to write the results into"])
+    _open_store(store).close()  # a bad store fails now, not after the simulation; it is not held meanwhile
     try:
         loaded = load_scenario(scenario, overrides=sets)
     except ScenarioError as exc:
@@ -169,10 +180,13 @@ def run(
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
     out.print(summary_table(result.summary()))
+    with _open_store(store) as runs:
+        run_id = runs.save(result)
     out.print(
         f"{_count(result.replications, 'replication')} x {_count(result.months, 'month')}, seed {result.seed}, "
-        f"{result.wall_seconds:.1f} s",
+        f"{result.wall_seconds:.1f} s; stored as run {run_id} in {runs.path}",
         markup=False,
+        soft_wrap=True,
     )
     if out_dir is not None:
         try:
@@ -180,6 +194,8 @@ def run(
         except OSError as exc:
             fail([f"--out {out_dir}: cannot write the results ({exc.strerror or exc}); give a writable folder"])
         out.print(f"wrote {written}", markup=False, soft_wrap=True)
+    if report:
+        _write_report(result, (out_dir / "report.html") if out_dir is not None else Path(f"report-{run_id}.html"))
 
 
 @app.command()
@@ -191,6 +207,7 @@ def claims(
     quick: Annotated[bool, typer.Option("--quick", help="A small market, 12 months, 8 replications, two sweep values: a smoke test, not an answer.")] = False,
     out_dir: Annotated[Optional[Path], typer.Option("--out", help="Write claims.md, claims.json and a figure per claim (claims/C1.png, ...) here.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list of the claims (id, verdict, effect, interval, sweep) instead of the table.")] = False,
+    store: StorePath = None,
 ) -> None:
     """Run the seeds' claims as experiments: a verdict, an effect with its 95% interval, and where it flips."""
     import time
@@ -207,6 +224,7 @@ def claims(
         loaded = load_scenario(scenario)
     except ScenarioError as exc:
         fail(exc.problems)
+    _open_store(store).close()  # a bad store fails now, not after the simulation; it is not held meanwhile
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -224,6 +242,9 @@ def claims(
             progress=lambda done, total, claim: bar.update(task, completed=done, total=total, description=claim),
         )
     seconds = time.perf_counter() - started
+    with _open_store(store) as runs:
+        run_id = runs.save_claims(results, loaded, replications or loaded.simulation.replications, loaded.simulation.seed if seed is None else seed, seconds)
+    err.print(f"stored as run {run_id} in {runs.path}", markup=False, soft_wrap=True)
     if as_json:
         typer.echo(json.dumps([r.to_dict() for r in results], indent=2))
     else:
@@ -303,6 +324,143 @@ def _write_claims(results, out_dir: Path, context: dict) -> Path:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return out_dir / "claims.md"
+
+
+def _open_store(path: Optional[Path]):
+    from talentwar.results.store import RunStore, StoreError
+
+    try:
+        return RunStore(path)
+    except StoreError as exc:
+        fail([str(exc)])
+
+
+def _write_report(result, path: Path, png_dir: Optional[Path] = None) -> None:
+    from talentwar.report import write_report
+
+    try:
+        written = write_report(result, path, png_dir=png_dir)
+    except OSError as exc:
+        fail([f"{path}: cannot write the report ({exc.strerror or exc}); give a writable path"])
+    except RuntimeError as exc:  # PNG export without its optional dependency
+        fail([f"--png {png_dir}: {exc}"])
+    out.print(f"wrote {written} ({written.stat().st_size / 1e6:.1f} MB)", markup=False, soft_wrap=True)
+
+
+def _stored(store: Optional[Path], run_id: Optional[str], action):
+    """Run `action(run_store, full_id)`; a user's mistake (unknown id, bad file) is one line and exit 2."""
+    from talentwar.results.store import StoreError
+
+    with _open_store(store) as runs:
+        try:
+            return action(runs, runs.resolve(run_id))
+        except StoreError as exc:
+            fail([str(exc)])
+
+
+@runs_app.command("list")
+def runs_list(store: StorePath = None) -> None:
+    """Every stored run, newest first."""
+    with _open_store(store) as runs:
+        frame = runs.runs()
+        table = Table(caption=f"{_count(len(frame), 'run')} in {runs.path}")
+    for column in ("id", "created (UTC)", "kind", "scenario", "seed", "reps", "months"):
+        table.add_column(column, no_wrap=column in ("id", "created (UTC)", "scenario"))
+    for row in frame.itertuples():
+        table.add_row(row.id, f"{row.created:%Y-%m-%d %H:%M}", row.kind, row.scenario, str(row.seed), str(row.replications), str(row.months))
+    out.print(table)
+
+
+@runs_app.command("show")
+def runs_show(run_id: Annotated[str, typer.Argument(help="A run id or a unique prefix; 'latest' for the newest.")], store: StorePath = None) -> None:
+    """A stored run: what was run, and its key metrics (or a claims run's verdicts)."""
+
+    def show(runs, full_id):
+        info = runs.info(full_id)
+        out.print(
+            f"run {info['id']} ({info['kind']}), {info['created']:%Y-%m-%d %H:%M:%S} UTC, talentwar {info['version']}\n"
+            f"scenario {info['scenario']} (sha256 {info['scenario_hash'][:16]}), seed {info['seed']}, "
+            f"{_count(info['replications'], 'replication')} x {_count(info['months'], 'month')}, {info['wall_seconds']:.1f} s",
+            markup=False,
+        )
+        if info["kind"] == "claims":
+            from talentwar.claims import ClaimResult
+
+            out.print(claims_table([ClaimResult.from_dict(c) for c in runs.claims(full_id)]))
+        else:
+            out.print(summary_table(runs.load(full_id).summary()))
+
+    _stored(store, run_id, show)
+
+
+@runs_app.command("compare")
+def runs_compare(
+    a: Annotated[str, typer.Argument(help="The run to compare from (id or prefix).")],
+    b: Annotated[str, typer.Argument(help="The run to compare with.")],
+    all_metrics: Annotated[bool, typer.Option("--all", help="Every metric, not only the key ones.")] = False,
+    store: StorePath = None,
+) -> None:
+    """Per firm and key metric: both means, the difference B - A with its 95% interval, and whether it exceeds the noise."""
+    from talentwar.results.compare import compare
+
+    def run(runs, full_a):
+        full_b = runs.resolve(b)
+        first, second = runs.load(full_a), runs.load(full_b)
+        return full_a, full_b, compare(first, second, None if all_metrics else KEY_METRICS)
+
+    full_a, full_b, frame = _stored(store, a, run)
+    how = "paired by replication (same seed and replications)" if frame.attrs["paired"] else "independent samples (Welch)"
+    table = Table(caption=f"difference = {full_b} - {full_a}, 95% interval, {how}", show_lines=False)
+    for column in ("firm", "metric", "A", "B", "B - A [95% interval]", "beyond noise"):
+        table.add_column(column)
+    for row in frame.itertuples():
+        beyond = "[bold]yes[/bold]" if row.exceeds_noise else "no"
+        table.add_row(str(row.firm), str(row.metric), _number(row.mean_a), _number(row.mean_b), f"{_number(row.difference)} [{_number(row.low)}, {_number(row.high)}]", beyond)
+    out.print(table)
+
+
+@runs_app.command("export")
+def runs_export(
+    run_id: Annotated[str, typer.Argument(help="A run id or a unique prefix.")],
+    out_path: Annotated[Path, typer.Option("--out", help="The folder to write metrics, moves, final and investors into.")],
+    file_format: Annotated[str, typer.Option("--format", help="parquet or csv.")] = "parquet",
+    store: StorePath = None,
+) -> None:
+    """Write a stored run's tables to files (Parquet or CSV) and its scenario as YAML."""
+    if file_format not in ("parquet", "csv"):
+        fail([f"--format {file_format}: unknown format; expected parquet or csv"])
+    if out_path.exists() and not out_path.is_dir():
+        fail([f"--out {out_path}: is a file; give a folder to export into"])
+
+    def export(runs, full_id):
+        try:
+            return runs.load(full_id).write(out_path, file_format=file_format)
+        except OSError as exc:
+            fail([f"--out {out_path}: cannot write ({exc.strerror or exc}); give a writable folder"])
+
+    written = _stored(store, run_id, export)
+    out.print(f"wrote {written}", markup=False, soft_wrap=True)
+
+
+@runs_app.command("delete")
+def runs_delete(run_id: Annotated[str, typer.Argument(help="A run id or a unique prefix.")], store: StorePath = None) -> None:
+    """Delete a stored run and all its tables (in one transaction)."""
+    deleted = _stored(store, run_id, lambda runs, full_id: runs.delete(full_id))
+    out.print(f"deleted run {deleted}", markup=False)
+
+
+@app.command()
+def report(
+    run_id: Annotated[Optional[str], typer.Argument(help="A stored run id or prefix; default the newest run.")] = None,
+    out_path: Annotated[Path, typer.Option("--out", help="The HTML file to write (self-contained, works offline).")] = Path("report.html"),
+    png_dir: Annotated[Optional[Path], typer.Option("--png", help="Also write each figure as PNG into this folder (needs kaleido).")] = None,
+    store: StorePath = None,
+) -> None:
+    """Write an HTML report of a stored run: capability, headcount, retention, moves, leaks, pay and bus factor."""
+    if out_path.is_dir():
+        fail([f"--out {out_path}: is a folder; give the HTML file to write, e.g. {out_path / 'report.html'}"])
+    result = _stored(store, run_id, lambda runs, full_id: runs.load(full_id))
+    _write_report(result, out_path, png_dir)
 
 
 def summary_table(summary) -> Table:

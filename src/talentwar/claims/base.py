@@ -232,6 +232,13 @@ class Estimate:
     def to_dict(self) -> dict:
         return {"mean": _finite(self.mean), "low": _finite(self.low), "high": _finite(self.high), "n": self.n}
 
+    @classmethod
+    def from_dict(cls, data: dict) -> Estimate:
+        def number(x, missing):
+            return missing if x is None else float(x)
+
+        return cls(number(data["mean"], math.nan), number(data["low"], -math.inf), number(data["high"], math.inf), int(data["n"]))
+
 
 def _finite(x: float) -> float | None:
     return float(x) if math.isfinite(x) else None
@@ -361,6 +368,30 @@ class ClaimResult:
             "runs": self.runs,
             "seconds": round(self.seconds, 2),
         }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ClaimResult:
+        """The inverse of `to_dict` (as kept in the run store)."""
+        interval = data["interval"] or [None, None]
+        effect = None
+        if data["effect"] is not None or data["interval"] is not None:
+            effect = Estimate.from_dict({"mean": data["effect"], "low": interval[0], "high": interval[1], "n": data["replications_used"]})
+        return cls(
+            id=data["id"],
+            title=data["title"],
+            verdict=data["verdict"],
+            effect=effect,
+            headline=data["headline_value"],
+            condition=data["condition"],
+            unit=data["unit"],
+            measured=data["measured"],
+            comparison=data["comparison"],
+            sweep=[SweepPoint(p["value"], Estimate.from_dict(p["effect"]), p["verdict"]) for p in data["sweep"]],
+            extras={name: Estimate.from_dict(e) for name, e in data["extras"].items()},
+            reason=data["reason"] or "",
+            runs=data["runs"],
+            seconds=data["seconds"],
+        )
 
 
 def _number(x: float) -> str:

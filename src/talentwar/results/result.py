@@ -77,14 +77,7 @@ class Result:
         Stocks (headcount, knowledge, ...) are read at the horizon; flows (hires, departures,
         offers, knowledge leaked, ...) are totals over the whole run. Column `over` says which.
         """
-        frame = self.metrics
-        if not include_outside:
-            outside = {f.name for f in self.scenario.firms if f.kind == "outside"}
-            frame = frame[~frame["firm"].isin(outside)]
-        flow = frame["metric"].map(is_flow).astype(bool)
-        totals = frame[flow].groupby(["replication", "firm", "metric"], observed=True)["value"].sum()
-        horizon = frame[~flow & (frame["month"] == self.months)].set_index(["replication", "firm", "metric"])["value"]
-        per_rep = pd.concat([totals, horizon]).rename("value").reset_index()
+        per_rep = self.per_replication(include_outside)
         tail = (1.0 - level) / 2.0
         grouped = per_rep.groupby(["firm", "metric"], observed=True, sort=False)["value"]
         out = pd.DataFrame(
@@ -100,8 +93,19 @@ class Result:
         out = out.sort_values(by=["firm", "metric"], key=lambda col: col.map(order if col.name == "firm" else metric_order))
         return out.reset_index(drop=True)[["firm", "metric", "over", "mean", "low", "high"]]
 
-    def write(self, out_dir: str | Path) -> Path:
-        """Write metrics, moves, final and investors (.parquet) and scenario.yaml into `out_dir`.
+    def per_replication(self, include_outside: bool = False) -> pd.DataFrame:
+        """replication, firm, metric, value: flows summed over the run, stocks read at the horizon."""
+        frame = self.metrics
+        if not include_outside:
+            outside = {f.name for f in self.scenario.firms if f.kind == "outside"}
+            frame = frame[~frame["firm"].isin(outside)]
+        flow = frame["metric"].map(is_flow).astype(bool)
+        totals = frame[flow].groupby(["replication", "firm", "metric"], observed=True)["value"].sum()
+        horizon = frame[~flow & (frame["month"] == self.months)].set_index(["replication", "firm", "metric"])["value"]
+        return pd.concat([totals, horizon]).rename("value").reset_index()
+
+    def write(self, out_dir: str | Path, file_format: str = "parquet") -> Path:
+        """Write metrics, moves, final and investors (.parquet, or .csv) and scenario.yaml into `out_dir`.
 
         Files are written to a temporary folder beside it and moved in one by one only when all
         are complete, so an interrupted write leaves no half-written file behind.
@@ -110,10 +114,12 @@ class Result:
         out.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".talentwar-", dir=out))
         try:
-            self.metrics.to_parquet(staging / "metrics.parquet", index=False)
-            self.moves.to_parquet(staging / "moves.parquet", index=False)
-            self.final.to_parquet(staging / "final.parquet", index=False)
-            self.investors.to_parquet(staging / "investors.parquet", index=False)
+            for name in ("metrics", "moves", "final", "investors"):
+                frame = getattr(self, name)
+                if file_format == "csv":
+                    frame.to_csv(staging / f"{name}.csv", index=False)
+                else:
+                    frame.to_parquet(staging / f"{name}.parquet", index=False)
             (staging / "scenario.yaml").write_text(to_yaml(self.scenario), encoding="utf-8")
             for item in staging.iterdir():
                 os.replace(item, out / item.name)

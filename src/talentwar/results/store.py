@@ -1,0 +1,257 @@
+"""The run store: every `talentwar run` and `talentwar claims`, kept in one embedded DuckDB file.
+
+    store = RunStore()                      # $TALENTWAR_STORE, else ./talentwar.duckdb
+    run_id = store.save(result)             # one transaction: all of it, or nothing
+    store.runs()                            # a frame: id, created, kind, scenario, ...
+    result = store.load(run_id)             # back as a Result (an unambiguous id prefix will do)
+
+Tables: `runs` (one row per run: id, time, talentwar version, kind, scenario name, the resolved
+scenario as YAML and its SHA-256, seed, replications, months, wall time), `metrics`, `moves`
+and `investors` (the Result's frames with a `run_id` column), `finals` (the final snapshot as
+Parquet bytes, since its columns depend on the stages) and `claims` (one row per claim of a
+claims run, with its JSON). A run is written in a single transaction: interrupted at any point
+(Ctrl-C, kill -9, a full disk) it leaves no partial run visible, and DuckDB's write-ahead log
+keeps what was already committed intact.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import uuid
+from datetime import datetime, timezone
+from importlib.metadata import version
+from pathlib import Path
+
+import pandas as pd
+
+from talentwar.engine.metrics import MOVE_KINDS, metric_names
+from talentwar.results.result import Result
+from talentwar.scenario import Scenario, to_yaml, validate
+from talentwar.scenario.schema import ROLES
+
+ENVIRONMENT = "TALENTWAR_STORE"
+DEFAULT_FILE = "talentwar.duckdb"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    id VARCHAR PRIMARY KEY, created TIMESTAMP, version VARCHAR, kind VARCHAR, scenario VARCHAR,
+    scenario_hash VARCHAR, scenario_yaml VARCHAR, seed BIGINT, replications INTEGER, months INTEGER,
+    wall_seconds DOUBLE, moves_unlogged BIGINT
+);
+CREATE TABLE IF NOT EXISTS metrics (run_id VARCHAR, replication INTEGER, month SMALLINT, firm VARCHAR, metric VARCHAR, value DOUBLE);
+CREATE TABLE IF NOT EXISTS moves (
+    run_id VARCHAR, replication INTEGER, month SMALLINT, researcher INTEGER, kind VARCHAR, role VARCHAR, stage VARCHAR,
+    from_firm VARCHAR, to_firm VARCHAR, salary_before FLOAT, salary_after FLOAT, sign_on FLOAT, knowledge_carried FLOAT
+);
+CREATE TABLE IF NOT EXISTS investors (run_id VARCHAR, replication INTEGER, month SMALLINT, investor VARCHAR, portfolio_value DOUBLE);
+CREATE TABLE IF NOT EXISTS finals (run_id VARCHAR, parquet BLOB);
+CREATE TABLE IF NOT EXISTS claims (run_id VARCHAR, claim VARCHAR, verdict VARCHAR, effect DOUBLE, low DOUBLE, high DOUBLE, detail VARCHAR);
+"""
+FRAMES = ("metrics", "moves", "investors")
+DATA_TABLES = (*FRAMES, "finals", "claims")
+
+
+class StoreError(Exception):
+    """A user's mistake with the store (an unknown or ambiguous id, an unreadable file): one line."""
+
+
+def default_path() -> Path:
+    return Path(os.environ.get(ENVIRONMENT) or DEFAULT_FILE)
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """SHA-256 of the resolved scenario's canonical JSON: equal hashes, equal scenarios."""
+    return hashlib.sha256(scenario.model_dump_json().encode()).hexdigest()
+
+
+class RunStore:
+    """An embedded DuckDB run store at `path` (default: $TALENTWAR_STORE, else ./talentwar.duckdb)."""
+
+    def __init__(self, path: str | Path | None = None):
+        import duckdb
+
+        self.path = Path(path) if path is not None else default_path()
+        if self.path.exists() and self.path.is_dir():
+            raise StoreError(f"{self.path}: is a folder; give a file for the run store (e.g. {self.path / DEFAULT_FILE})")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.connection = duckdb.connect(str(self.path))
+            self.connection.execute(SCHEMA)
+        except (duckdb.Error, OSError) as exc:
+            if "lock" in str(exc).lower():  # DuckDB allows one writing process per file
+                raise StoreError(f"{self.path}: the run store is in use by another process; wait for it to finish, or give another --store") from None
+            raise StoreError(f"{self.path}: cannot open the run store ({_first_line(exc)}); give a writable DuckDB file") from None
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def __enter__(self) -> RunStore:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ------------------------------------------------------------ writing
+    def save(self, result: Result) -> str:
+        """Record a simulation run; return its new id."""
+        final = io.BytesIO()
+        result.final.to_parquet(final, index=False)
+        with self._transaction() as (con, run_id):
+            self._insert_run(con, run_id, "run", result.scenario, result.seed, result.replications, result.months, result.wall_seconds, result.moves_unlogged)
+            for table in FRAMES:
+                con.register("frame", getattr(result, table))
+                con.execute(f"INSERT INTO {table} SELECT ? AS run_id, * FROM frame", [run_id])
+                con.unregister("frame")
+            con.execute("INSERT INTO finals VALUES (?, ?)", [run_id, final.getvalue()])
+        return run_id
+
+    def save_claims(self, results: list, scenario: Scenario, replications: int, seed: int, seconds: float) -> str:
+        """Record a claims run: its base scenario and one row per claim (`ClaimResult`)."""
+        months = scenario.simulation.months
+        with self._transaction() as (con, run_id):
+            self._insert_run(con, run_id, "claims", scenario, seed, replications, months, seconds, 0)
+            for r in results:
+                e = r.effect
+                con.execute(
+                    "INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [run_id, r.id, r.verdict, e.mean if e else None, e.low if e else None, e.high if e else None, json.dumps(r.to_dict())],
+                )
+        return run_id
+
+    def _transaction(self):
+        store = self
+
+        class Transaction:
+            def __enter__(self):
+                self.run_id = _new_id()
+                store.connection.begin()
+                return store.connection, self.run_id
+
+            def __exit__(self, kind, exc, tb):
+                if kind is None:
+                    store.connection.commit()
+                else:  # an exception or Ctrl-C: nothing of this run stays
+                    store.connection.rollback()
+                return False
+
+        return Transaction()
+
+    @staticmethod
+    def _insert_run(con, run_id, kind, scenario, seed, replications, months, wall_seconds, moves_unlogged) -> None:
+        con.execute(
+            "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                run_id,
+                datetime.now(timezone.utc).replace(tzinfo=None),
+                version("talentwar"),
+                kind,
+                scenario.name,
+                scenario_hash(scenario),
+                to_yaml(scenario),
+                int(seed),
+                int(replications),
+                int(months),
+                float(wall_seconds),
+                int(moves_unlogged),
+            ],
+        )
+
+    # ------------------------------------------------------------ reading
+    def runs(self) -> pd.DataFrame:
+        """One row per stored run, newest first (the scenario's YAML left out)."""
+        return self.connection.execute(
+            "SELECT id, created, kind, scenario, left(scenario_hash, 12) AS scenario_hash, seed, replications, months, "
+            "wall_seconds, version FROM runs ORDER BY created DESC, id"
+        ).df()
+
+    def resolve(self, run_id: str | None) -> str:
+        """The full id of `run_id`: an id, a unique prefix of one, or None / "latest" for the newest run."""
+        if run_id in (None, "latest"):
+            row = self.connection.execute("SELECT id FROM runs ORDER BY created DESC LIMIT 1").fetchone()
+            if row is None:
+                raise StoreError(f"{self.path}: the run store is empty; record a run with `talentwar run` first")
+            return row[0]
+        ids = [r[0] for r in self.connection.execute("SELECT id FROM runs WHERE starts_with(id, ?)", [run_id]).fetchall()]
+        if len(ids) == 1:
+            return ids[0]
+        if not ids:
+            raise StoreError(f"run {run_id!r}: no such run in {self.path}; `talentwar runs list` shows the stored ids")
+        raise StoreError(f"run {run_id!r}: ambiguous, it starts {len(ids)} ids ({', '.join(sorted(ids)[:4])}); give more characters")
+
+    def info(self, run_id: str) -> dict:
+        run_id = self.resolve(run_id)
+        cursor = self.connection.execute("SELECT * FROM runs WHERE id = ?", [run_id])
+        names = [d[0] for d in cursor.description]
+        return dict(zip(names, cursor.fetchone(), strict=True))
+
+    def claims(self, run_id: str) -> list[dict]:
+        rows = self.connection.execute("SELECT detail FROM claims WHERE run_id = ? ORDER BY rowid", [self.resolve(run_id)]).fetchall()
+        return [json.loads(r[0]) for r in rows]
+
+    def load(self, run_id: str | None = None) -> Result:
+        """A stored simulation run as a Result, with the same categories and column order as when it ran."""
+        info = self.info(run_id)
+        if info["kind"] != "run":
+            raise StoreError(f"run {info['id']!r} is a {info['kind']} run, which keeps its verdicts, not simulation results")
+        scenario = validate(_yaml(info["scenario_yaml"]), f"run {info['id']}")
+        frames = {t: self.connection.execute(f"SELECT * EXCLUDE (run_id) FROM {t} WHERE run_id = ? ORDER BY rowid", [info["id"]]).df() for t in FRAMES}
+        blob = self.connection.execute("SELECT parquet FROM finals WHERE run_id = ?", [info["id"]]).fetchone()[0]
+        firms, stages = [f.name for f in scenario.firms], list(scenario.simulation.stages)
+        categories = {
+            "firm": firms,
+            "from_firm": firms,
+            "to_firm": firms,
+            "metric": metric_names(stages, firms),
+            "kind": list(MOVE_KINDS),
+            "role": list(ROLES),
+            "stage": stages,
+            "investor": [v.name for v in scenario.investors] or ["none"],  # engine/params.py: a stand-in when there are none
+        }
+        for frame in frames.values():
+            for column in frame.columns:
+                if column in categories:
+                    frame[column] = pd.Categorical(frame[column], categories=categories[column])
+        return Result(
+            scenario=scenario,
+            seed=int(info["seed"]),
+            replications=int(info["replications"]),
+            months=int(info["months"]),
+            metrics=frames["metrics"],
+            moves=frames["moves"],
+            final=pd.read_parquet(io.BytesIO(blob)),
+            investors=frames["investors"],
+            moves_unlogged=int(info["moves_unlogged"]),
+            wall_seconds=float(info["wall_seconds"]),
+            info={"run_id": info["id"], "created": info["created"], "version": info["version"]},
+        )
+
+    def delete(self, run_id: str) -> str:
+        run_id = self.resolve(run_id)
+        with self._transaction() as (con, _):
+            for table in DATA_TABLES:
+                con.execute(f"DELETE FROM {table} WHERE run_id = ?", [run_id])
+            con.execute("DELETE FROM runs WHERE id = ?", [run_id])
+        return run_id
+
+
+def load_run(run_id: str | None = None, store: str | Path | None = None) -> Result:
+    """A stored run as a Result: `run_id` an id or unique prefix (default the newest run)."""
+    with RunStore(store) as s:
+        return s.load(run_id)
+
+
+def _new_id() -> str:
+    return uuid.uuid4().hex[:10]
+
+
+def _yaml(text: str) -> dict:
+    import yaml
+
+    return yaml.safe_load(text)
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -1,0 +1,131 @@
+"""The HTML report: every section present, one offline file, and every chart drawn by a real browser."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import re
+import sys
+from pathlib import Path
+
+import plotly.offline
+import pytest
+
+import talentwar
+from talentwar.report import figures, write_report
+
+ROOT = Path(__file__).parents[2]
+MINI = Path(__file__).parents[1] / "scenarios" / "mini.yaml"
+SECTIONS = ["capability", "headcount", "core_retention", "moves", "knowledge_leaked", "pay", "retention_spend", "bus_factor"]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+
+
+@pytest.fixture(scope="module")
+def result():
+    return talentwar.simulate(talentwar.load_scenario(MINI), replications=4, months=6, seed=3)
+
+
+@pytest.fixture(scope="module")
+def report(result, tmp_path_factory) -> Path:
+    return write_report(result, tmp_path_factory.mktemp("report") / "report.html")
+
+
+def test_figures_has_every_section_with_titles_and_axis_labels(result):
+    figs = figures(result)
+    assert list(figs) == SECTIONS
+    for key, fig in figs.items():
+        assert fig.layout.title.text, key
+        if key != "moves":  # a Sankey diagram has no axes
+            assert fig.layout.xaxis.title.text and fig.layout.yaxis.title.text, key
+
+
+def test_band_traces_come_from_the_result(result):
+    capability = result.metrics[(result.metrics["metric"] == "capability") & (result.metrics["firm"] == "lab")]
+    by_month = capability.groupby("month")["value"]
+    line = next(t for t in figures(result)["capability"].data if t.name == "lab")
+    assert list(line.y) == pytest.approx(by_month.mean().tolist())
+    assert [low for low, _ in line.customdata] == pytest.approx(by_month.quantile(0.05).tolist())
+
+
+def test_report_is_one_self_contained_file(report):
+    html = report.read_text(encoding="utf-8")
+    plotlyjs = plotly.offline.get_plotlyjs()
+    assert html.count(plotlyjs) == 1
+    assert '<script src="http' not in html
+    # plotly.js itself names its CDN (for map data this report never draws); the page around it must not.
+    assert "cdn.plot.ly" not in html.replace(plotlyjs, "")
+    assert html.count('class="plotly-graph-div"') == len(SECTIONS)
+    assert "90% intervals" in html and "mini" in html
+    captions = re.findall(r"<figcaption>(.*?)</figcaption>", html)
+    assert len(captions) == len(SECTIONS)
+    assert not [c for c in captions if "{" in c], "a caption shows a placeholder instead of a number"
+    assert list(report.parent.iterdir()) == [report]
+
+
+def test_png_without_kaleido_says_how_to_get_it(result, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "kaleido", None)  # makes `import kaleido` fail
+    with pytest.raises(RuntimeError, match="pip install kaleido"):
+        write_report(result, tmp_path / "report.html", png_dir=tmp_path / "png")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.fixture(scope="module")
+def browser():
+    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
+    if missing:
+        pytest.skip(f"needs {' and '.join(missing)} for the browser test")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    yield driver
+    driver.quit()
+
+
+def full_page_screenshot(driver, path: Path) -> Path:
+    # Chrome's own screenshot stops at the window; the DevTools protocol can capture the whole page.
+    size = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
+    shot = driver.execute_cdp_cmd(
+        "Page.captureScreenshot",
+        {"format": "png", "captureBeyondViewport": True, "clip": {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1}},
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(base64.b64decode(shot["data"]))
+    return path
+
+
+def draw(browser, report: Path) -> list[dict]:
+    """Open `report`, wait until plotly has drawn every graph, and return the console's SEVERE entries."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get_log("browser")  # drop what an earlier page logged
+    browser.get(report.as_uri())
+
+    def drawn(driver) -> bool:
+        return driver.execute_script(
+            "const graphs = document.querySelectorAll('div.js-plotly-plot');"
+            "return graphs.length === arguments[0] && [...graphs].every(g => g.querySelector('.main-svg'));",
+            len(SECTIONS),
+        )
+
+    WebDriverWait(browser, 30).until(drawn)
+    assert len(browser.find_elements("css selector", "div.js-plotly-plot")) == len(SECTIONS)
+    return [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+
+
+def test_report_draws_every_chart_in_a_browser(report, browser):
+    assert draw(browser, report) == []
+    shot = full_page_screenshot(browser, ROOT / "build" / "report-screenshot.png")
+    assert shot.stat().st_size > 10_000
+
+
+def test_a_run_without_moves_still_draws(result, browser, tmp_path):
+    # plotly.js throws on a Sankey diagram without nodes; the report must not hand it one.
+    quiet = dataclasses.replace(result, moves=result.moves.iloc[:0])
+    assert draw(browser, write_report(quiet, tmp_path / "report.html")) == []

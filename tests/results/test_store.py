@@ -1,0 +1,170 @@
+"""The run store: round trips, the runs commands, comparisons, and writes that survive being killed."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import talentwar
+from talentwar.cli import app
+from talentwar.results.compare import compare
+from talentwar.results.store import RunStore, StoreError
+from tests.conftest import MINI
+
+REPS, MONTHS = 4, 4
+
+
+@pytest.fixture(scope="module")
+def two_runs(mini):
+    base = talentwar.simulate(mini, replications=REPS, months=MONTHS)
+    lever = mini.model_validate({**mini.model_dump(), "firms": [{**f, "separation_rate": 0.2} if f["name"] == "lab" else f for f in mini.model_dump()["firms"]]})
+    return base, talentwar.simulate(lever, replications=REPS, months=MONTHS)
+
+
+def test_a_stored_run_comes_back_the_same(two_runs, tmp_path):
+    result, _ = two_runs
+    with RunStore(tmp_path / "s.duckdb") as store:
+        run_id = store.save(result)
+        back = store.load(run_id[:5])
+        listed = store.runs()
+    for name in ("metrics", "moves", "final", "investors"):
+        pd.testing.assert_frame_equal(getattr(result, name), getattr(back, name))
+    assert back.scenario == result.scenario and back.seed == result.seed
+    pd.testing.assert_frame_equal(result.summary(), back.summary())
+    assert list(listed["id"]) == [run_id] and listed["scenario"][0] == "mini"
+
+
+def test_compare_says_when_a_lever_exceeds_the_noise(two_runs):
+    base, lever = two_runs
+    frame = compare(base, lever, ("departures_separated", "headcount"))
+    separated = frame[(frame.firm == "lab") & (frame.metric == "departures_separated")].iloc[0]
+    assert frame.attrs["paired"] and separated.exceeds_noise and separated.low > 0
+    same = compare(base, base, ("departures_separated",))
+    assert not same["exceeds_noise"].any() and (same["difference"] == 0).all()
+
+
+def test_runs_commands(tmp_path):
+    runner = CliRunner()
+    store = ["--store", str(tmp_path / "cli.duckdb")]
+    for sets in ([], ["--set", "firms.lab.separation_rate=0.2"]):
+        result = runner.invoke(app, ["run", str(MINI), "--replications", "4", "--months", "4", *sets, *store])
+        assert result.exit_code == 0, result.output
+    with RunStore(tmp_path / "cli.duckdb") as s:
+        second, first = list(s.runs()["id"])
+    listed = runner.invoke(app, ["runs", "list", *store])
+    assert first in listed.stdout and second in listed.stdout
+    shown = runner.invoke(app, ["runs", "show", first[:6], *store], env={"COLUMNS": "200"})
+    assert shown.exit_code == 0 and "scenario mini" in shown.stdout and "core kept" in shown.stdout
+    compared = runner.invoke(app, ["runs", "compare", first, second, "--all", *store], env={"COLUMNS": "200"})
+    assert compared.exit_code == 0 and "departures_separated" in compared.stdout and "yes" in compared.stdout
+    for fmt in ("parquet", "csv"):
+        exported = runner.invoke(app, ["runs", "export", first, "--format", fmt, "--out", str(tmp_path / fmt), *store])
+        assert exported.exit_code == 0, exported.output
+        assert (tmp_path / fmt / f"metrics.{fmt}").exists() and (tmp_path / fmt / "scenario.yaml").exists()
+    assert runner.invoke(app, ["runs", "delete", first, *store]).exit_code == 0
+    with RunStore(tmp_path / "cli.duckdb") as s:
+        assert list(s.runs()["id"]) == [second]
+        for table in ("metrics", "moves", "investors", "finals"):
+            assert s.connection.execute(f"SELECT count(*) FROM {table} WHERE run_id = ?", [first]).fetchone()[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["runs", "show", "nope"], "run 'nope': no such run"),
+        (["runs", "delete", "nope"], "no such run"),
+        (["runs", "export", "nope", "--out", "x", "--format", "xlsx"], "--format xlsx: unknown format"),
+        (["report", "nope"], "no such run"),
+    ],
+)
+def test_store_mistakes_are_one_line(args, message):
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2 and message in result.stderr and "Traceback" not in result.output
+
+
+def test_a_folder_is_not_a_store(tmp_path):
+    with pytest.raises(StoreError, match="is a folder"):
+        RunStore(tmp_path)
+
+
+def test_claims_runs_are_recorded(tmp_path):
+    store = tmp_path / "claims.duckdb"
+    result = CliRunner().invoke(app, ["claims", "C5", "--quick", "--json", "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    with RunStore(store) as s:
+        (run_id,) = list(s.runs()["id"])
+        assert s.info(run_id)["kind"] == "claims" and [c["id"] for c in s.claims(run_id)] == ["C5"]
+        with pytest.raises(StoreError, match="claims run"):
+            s.load(run_id)
+    shown = CliRunner().invoke(app, ["runs", "show", run_id, "--store", str(store)])
+    assert shown.exit_code == 0 and "C5" in shown.stdout
+
+
+KILLED_WRITER = textwrap.dedent(
+    """
+    import sys, time
+    import talentwar
+    from talentwar.results.store import RunStore
+
+    path, mini = sys.argv[1], sys.argv[2]
+    result = talentwar.simulate(mini, replications=4, months=4)
+    store = RunStore(path)
+    store.save(result)  # committed before the kill
+
+    class Slow:  # pauses inside the second run's transaction, after its first rows are written
+        def __init__(self, connection):
+            self.connection = connection
+
+        def __getattr__(self, name):
+            return getattr(self.connection, name)
+
+        def execute(self, sql, *args):
+            out = self.connection.execute(sql, *args)
+            if sql.startswith("INSERT INTO metrics"):
+                print("mid-write", flush=True)
+                time.sleep(60)
+            return out
+
+    store.connection = Slow(store.connection)
+    store.save(result)
+    """
+)
+
+
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGINT], ids=["kill-9", "ctrl-c"])
+def test_a_run_killed_mid_write_leaves_the_store_intact(tmp_path, how):
+    path = tmp_path / "killed.duckdb"
+    writer = subprocess.Popen(
+        [sys.executable, "-c", KILLED_WRITER, str(path), str(MINI)], stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"}
+    )
+    try:
+        assert writer.stdout.readline().strip() == "mid-write"
+        writer.send_signal(how)
+        writer.wait(timeout=60)
+    finally:
+        writer.kill()
+    assert writer.returncode != 0
+    with RunStore(path) as store:
+        (kept,) = list(store.runs()["id"])  # the committed run, and no trace of the interrupted one
+        result = store.load(kept)
+        assert result.replications == 4 and len(result.metrics) > 0
+        rows = {t: store.connection.execute(f"SELECT count(DISTINCT run_id) FROM {t}").fetchone()[0] for t in ("metrics", "moves", "finals")}
+        assert rows == {"metrics": 1, "moves": 1, "finals": 1}
+        store.save(result)  # and it still takes new runs
+        assert len(store.runs()) == 2
+    json.dumps(rows)
+
+
+def test_a_store_in_use_is_one_line(tmp_path):
+    path = tmp_path / "busy.duckdb"
+    with RunStore(path):
+        busy = subprocess.run([sys.executable, "-m", "talentwar", "runs", "list", "--store", str(path)], capture_output=True, text=True)
+    assert busy.returncode == 2 and "in use by another process" in busy.stderr and "Traceback" not in busy.stderr
