@@ -300,29 +300,18 @@ def _claims_context(results, loaded, wanted, replications, seed, quick, out_dir,
 
 
 def _write_claims(results, out_dir: Path, context: dict) -> Path:
-    """claims.md, claims.json and the figures, staged beside DIR and moved in only when all are written."""
-    import shutil
-    import tempfile
-
+    """claims.md, claims.json and the figures, moved into DIR only when all are written."""
     from talentwar.claims import CLAIMS
     from talentwar.claims.document import FIGURES, write_json, write_markdown
     from talentwar.claims.figures import plot_claim
+    from talentwar.results.staging import staged
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".talentwar-claims-", dir=out_dir))
-    try:
+    with staged(out_dir, prefix=".talentwar-claims-") as staging:
         for r in results:
             if r.sweep:
                 plot_claim(r, CLAIMS[r.id], staging / FIGURES / f"{r.id}.png")
         write_json(results, staging / "claims.json", context)
         write_markdown(results, CLAIMS, staging / "claims.md", context)
-        (out_dir / FIGURES).mkdir(exist_ok=True)
-        for figure in (staging / FIGURES).glob("*.png") if (staging / FIGURES).exists() else []:
-            os.replace(figure, out_dir / FIGURES / figure.name)
-        for name in ("claims.json", "claims.md"):
-            os.replace(staging / name, out_dir / name)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     return out_dir / "claims.md"
 
 

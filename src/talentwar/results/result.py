@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +11,7 @@ import pandas as pd
 from talentwar.engine.metrics import MOVE_KINDS, Observation, is_flow, metric_names
 from talentwar.engine.params import Layout, Params
 from talentwar.engine.run import FinalSnapshot
+from talentwar.results.staging import staged
 from talentwar.scenario import Scenario, to_yaml
 from talentwar.scenario.schema import PULLS, ROLES
 
@@ -110,10 +108,7 @@ class Result:
         Files are written to a temporary folder beside it and moved in one by one only when all
         are complete, so an interrupted write leaves no half-written file behind.
         """
-        out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".talentwar-", dir=out))
-        try:
+        with staged(out_dir) as staging:
             for name in ("metrics", "moves", "final", "investors"):
                 frame = getattr(self, name)
                 if file_format == "csv":
@@ -121,11 +116,7 @@ class Result:
                 else:
                     frame.to_parquet(staging / f"{name}.parquet", index=False)
             (staging / "scenario.yaml").write_text(to_yaml(self.scenario), encoding="utf-8")
-            for item in staging.iterdir():
-                os.replace(item, out / item.name)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-        return out
+        return Path(out_dir)
 
 
 def _categorical(codes: np.ndarray, names: list[str]) -> pd.Categorical:
