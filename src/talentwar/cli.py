@@ -229,6 +229,7 @@ def claims(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from talentwar.claims import run_claims
+    from talentwar.claims.experiment import resolve
 
     started = time.perf_counter()
     with Progress(TextColumn("simulations {task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err) as bar:
@@ -242,15 +243,16 @@ def claims(
             progress=lambda done, total, claim: bar.update(task, completed=done, total=total, description=claim),
         )
     seconds = time.perf_counter() - started
+    base, used_replications, used_seed = resolve(loaded, replications, seed, quick)  # what run_claims ran (small with --quick)
     with _open_store(store) as runs:
-        run_id = runs.save_claims(results, loaded, replications or loaded.simulation.replications, loaded.simulation.seed if seed is None else seed, seconds)
+        run_id = runs.save_claims(results, base, used_replications, used_seed, seconds)
     err.print(f"stored as run {run_id} in {runs.path}", markup=False, soft_wrap=True)
     if as_json:
         typer.echo(json.dumps([r.to_dict() for r in results], indent=2))
     else:
         out.print(claims_table(results))
     if out_dir is not None:
-        context = _claims_context(results, loaded, wanted, replications, seed, quick, out_dir, scenario, seconds)
+        context = _claims_context(results, base, used_replications, used_seed, wanted, replications, seed, quick, out_dir, scenario, seconds)
         try:
             written = _write_claims(results, out_dir, context)
         except OSError as exc:
@@ -269,7 +271,7 @@ def claims_table(results) -> Table:
     return table
 
 
-def _claims_context(results, loaded, wanted, replications, seed, quick, out_dir, scenario, seconds) -> dict:
+def _claims_context(results, base, used_replications, used_seed, wanted, replications, seed, quick, out_dir, scenario, seconds) -> dict:
     import platform
 
     from talentwar.claims import CLAIMS
@@ -290,9 +292,9 @@ def _claims_context(results, loaded, wanted, replications, seed, quick, out_dir,
     return {
         "command": " ".join(command),
         "version": version("talentwar"),
-        "scenario": loaded.name,
-        "replications": replications or loaded.simulation.replications,
-        "seed": loaded.simulation.seed if seed is None else seed,
+        "scenario": base.name,
+        "replications": used_replications,
+        "seed": used_seed,
         "simulations": runs,
         "seconds": seconds,
         "machine": f"{platform.machine()}, {_count(os.cpu_count() or 1, 'core')}",

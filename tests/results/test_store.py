@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 import talentwar
+from talentwar.claims import QUICK
 from talentwar.cli import app
 from talentwar.results.compare import compare
 from talentwar.results.store import RunStore, StoreError
@@ -101,7 +102,9 @@ def test_claims_runs_are_recorded(tmp_path):
     assert result.exit_code == 0, result.output
     with RunStore(store) as s:
         (run_id,) = list(s.runs()["id"])
-        assert s.info(run_id)["kind"] == "claims" and [c["id"] for c in s.claims(run_id)] == ["C5"]
+        info = s.info(run_id)
+        assert info["kind"] == "claims" and [c["id"] for c in s.claims(run_id)] == ["C5"]
+        assert (info["replications"], info["months"]) == (QUICK.replications, QUICK.months)  # what --quick ran
         with pytest.raises(StoreError, match="claims run"):
             s.load(run_id)
     shown = CliRunner().invoke(app, ["runs", "show", run_id, "--store", str(store)])

@@ -50,13 +50,7 @@ def run_claims(
     unknown = [c for c in ids if c not in CLAIMS]
     if unknown:
         raise ValueError(f"unknown claim {', '.join(unknown)}; expected some of {', '.join(CLAIMS)}")
-    base = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-    if quick:
-        base = _quick(base)
-    replications = base.simulation.replications if replications is None else int(replications)
-    seed = base.simulation.seed if seed is None else int(seed)
-    if replications < 2:
-        raise ValueError(f"replications must be >= 2 for an interval, got {replications}")
+    base, replications, seed = resolve(scenario, replications, seed, quick)
     cast = cast_of(base)
 
     plans = [_plan(CLAIMS[c], base, cast, quick) for c in ids]
@@ -76,6 +70,18 @@ def run_claims(
                 progress(done, total, plan.claim.id)
         results.append(_judge(plan, cast, cache, time.perf_counter() - started))
     return results
+
+
+def resolve(scenario: Scenario | str, replications: int | None, seed: int | None, quick: bool) -> tuple[Scenario, int, int]:
+    """The base scenario (made small with `quick`), replications and seed that `run_claims` uses."""
+    base = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    if quick:
+        base = _quick(base)
+    replications = base.simulation.replications if replications is None else int(replications)
+    seed = base.simulation.seed if seed is None else int(seed)
+    if replications < 2:
+        raise ValueError(f"replications must be >= 2 for an interval, got {replications}")
+    return base, replications, seed
 
 
 @dataclass
