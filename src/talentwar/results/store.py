@@ -21,6 +21,7 @@ import io
 import json
 import os
 import uuid
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from importlib.metadata import version
 from pathlib import Path
@@ -121,23 +122,16 @@ class RunStore:
                 )
         return run_id
 
+    @contextmanager
     def _transaction(self):
-        store = self
-
-        class Transaction:
-            def __enter__(self):
-                self.run_id = _new_id()
-                store.connection.begin()
-                return store.connection, self.run_id
-
-            def __exit__(self, kind, exc, tb):
-                if kind is None:
-                    store.connection.commit()
-                else:  # an exception or Ctrl-C: nothing of this run stays
-                    store.connection.rollback()
-                return False
-
-        return Transaction()
+        """(connection, a new run id) inside one transaction; an exception or Ctrl-C rolls it all back."""
+        self.connection.begin()
+        try:
+            yield self.connection, _new_id()
+        except BaseException:
+            self.connection.rollback()
+            raise
+        self.connection.commit()
 
     @staticmethod
     def _insert_run(con, run_id, kind, scenario, seed, replications, months, wall_seconds, moves_unlogged) -> None:
