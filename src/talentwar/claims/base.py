@@ -216,18 +216,11 @@ class Estimate:
 
     @classmethod
     def of(cls, values: np.ndarray) -> Estimate:
-        from scipy import stats
+        from talentwar.results.compare import mean_interval
 
         values = np.asarray(values, np.float64)
         values = values[np.isfinite(values)]
-        n = int(values.size)
-        if n == 0:
-            return cls(math.nan, math.nan, math.nan, 0)
-        mean = float(values.mean())
-        if n == 1:
-            return cls(mean, -math.inf, math.inf, 1)
-        half = float(stats.t.ppf(0.5 + LEVEL / 2, n - 1) * values.std(ddof=1) / math.sqrt(n))
-        return cls(mean, mean - half, mean + half, n)
+        return cls(*mean_interval(values, LEVEL), int(values.size))
 
     def to_dict(self) -> dict:
         return {"mean": _finite(self.mean), "low": _finite(self.low), "high": _finite(self.high), "n": self.n}

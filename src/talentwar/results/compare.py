@@ -56,15 +56,21 @@ def compare(a: Result, b: Result, metrics: tuple[str, ...] | None = None) -> pd.
     return out
 
 
+def mean_interval(values: np.ndarray, level: float = LEVEL) -> tuple[float, float, float]:
+    """Mean of `values` with its two-sided `level` Student-t interval; (nan, nan, nan) for none, unbounded for one."""
+    n = values.size
+    if n == 0:
+        return math.nan, math.nan, math.nan
+    mean = float(values.mean())
+    if n == 1:
+        return mean, -math.inf, math.inf
+    half = float(stats.t.ppf(0.5 + level / 2, n - 1) * values.std(ddof=1) / math.sqrt(n))
+    return mean, mean - half, mean + half
+
+
 def _interval(x: np.ndarray, y: np.ndarray, use_pairs: bool) -> tuple[float, float, float]:
-    quantile = 0.5 + LEVEL / 2
     if use_pairs:
-        d = y - x
-        n = d.size
-        if n < 2:
-            return float(d.mean()), -math.inf, math.inf
-        half = stats.t.ppf(quantile, n - 1) * d.std(ddof=1) / math.sqrt(n)
-        return float(d.mean()), float(d.mean() - half), float(d.mean() + half)
+        return mean_interval(y - x)
     va, vb = x.var(ddof=1) / x.size if x.size > 1 else math.inf, y.var(ddof=1) / y.size if y.size > 1 else math.inf
     difference = float(y.mean() - x.mean())
     se = math.sqrt(va + vb)
@@ -73,5 +79,5 @@ def _interval(x: np.ndarray, y: np.ndarray, use_pairs: bool) -> tuple[float, flo
     if se == 0:
         return difference, difference, difference
     dof = (va + vb) ** 2 / ((va**2 / (x.size - 1)) + (vb**2 / (y.size - 1)))  # Welch-Satterthwaite
-    half = stats.t.ppf(quantile, dof) * se
+    half = stats.t.ppf(0.5 + LEVEL / 2, dof) * se
     return difference, difference - half, difference + half
