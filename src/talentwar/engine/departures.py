@@ -29,12 +29,23 @@ class Leaving(NamedTuple):
     destination: jax.Array  # int32 [N]
 
 
-def scheduled(state: State, params: Params, month: jax.Array, key: jax.Array) -> Leaving:
-    """Who walks out in month `month` (0 for the first) by the scenario's scheduled departures."""
+def scheduled(
+    state: State, params: Params, month: jax.Array, key: jax.Array, offers: Offers, unvested: jax.Array
+) -> tuple[Offers, Leaving]:
+    """Who walks out in month `month` (0 for the first), and the offers with theirs imposed.
+
+    Months without an event take the other branch of the `lax.cond`: the offers pass through
+    untouched and no work over researchers is done.
+    """
     r = state.researchers
     n = r.firm.shape[0]
     nobody = Leaving(jnp.zeros(n, bool), jnp.zeros(n, bool), r.firm)
-    return jax.lax.cond(jnp.any(params.departure_month == month + 1), lambda: _pick(r, params, month, key), lambda: nobody)
+
+    def walk_out():
+        leaving = _pick(r, params, month, key)
+        return impose(offers, leaving, r, params, unvested), leaving
+
+    return jax.lax.cond(jnp.any(params.departure_month == month + 1), walk_out, lambda: (offers, nobody))
 
 
 def _pick(r: Researchers, params: Params, month: jax.Array, key: jax.Array) -> Leaving:

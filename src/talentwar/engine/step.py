@@ -62,8 +62,7 @@ def step(
     unvested = vesting.unvested_value(state, params)  # M1, M3
     restraint = no_poach.restraint(params, keys["pacts"])  # M15
     offers = poaching.make_offers(state, params, view, unvested, keys["poaching"], restraint)  # M10
-    leaving = departures.scheduled(state, params, month, keys["departures"])  # the scenario's what-if shocks
-    offers = departures.impose(offers, leaving, start, params, unvested)
+    offers, leaving = departures.scheduled(state, params, month, keys["departures"], offers, unvested)  # what-if shocks
     first_answer, _ = choice.decide(state, params, view, offers, unvested, keys["choice"])  # M9, M2, M5, M6
     first_answer = first_answer | leaving.to_rival
     staying_salary = retention.counter_salary(state, params, offers, first_answer)  # M11
