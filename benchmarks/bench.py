@@ -32,6 +32,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 LADDER_MONTHS = 60
@@ -47,6 +48,7 @@ FULL_GRID = [  # (researchers, firms, replication counts)
     (1_000_000, 5, (4,)),
     (1_000_000, 50, (4,)),
 ]
+SECTIONS = ("ladder", "full", "default")
 TARGETS = {
     "ladder_ratio_at_10000": 100.0,  # talentwar / Mesa researcher-months per second
     "full_100000_50_16": 2e7,  # researcher-months per second
@@ -78,12 +80,26 @@ def measure_talentwar(scenario: str, researchers: int, firms: int, months: int, 
     from talentwar import simulate
     from talentwar.scenario import load_scenario, scale_market
 
+    import jax
+
     market = scale_market(load_scenario(scenario), researchers, firms)
-    simulate(market, replications=1, months=months)  # compiles (or loads) the same program
     started = time.perf_counter()
-    simulate(market, replications=replications, months=months)
+    simulate(market, replications=1, months=months)  # compiles (or loads) the same program
+    warmup = time.perf_counter() - started
+    started = time.perf_counter()
+    result = simulate(market, replications=replications, months=months)
     seconds = time.perf_counter() - started
-    return {"seconds": seconds, "researcher_months": researchers * months * replications, "peak_gb": _peak_gb()}
+    out = {
+        "seconds": seconds,
+        "warmup_seconds": warmup,
+        "lane_width": result.info["lane_width"],
+        "researcher_months": researchers * months * replications,
+        "peak_gb": _peak_gb(),
+    }
+    stats = jax.local_devices()[0].memory_stats() if jax.default_backend() != "cpu" else None
+    if stats and "peak_bytes_in_use" in stats:
+        out["device_peak_gb"] = stats["peak_bytes_in_use"] / 1024**3
+    return out
 
 
 def _child(kind: str, **kwargs) -> dict:
@@ -121,12 +137,38 @@ def _default_run(cache: Path) -> dict:
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description="talentwar benchmarks, side by side with Mesa")
     parser.add_argument("--quick", action="store_true", help="only the Mesa comparison at N = 10,000 (under a minute)")
-    parser.add_argument("--json", type=Path, metavar="PATH", help="also write the results as JSON")
+    parser.add_argument("--json", type=Path, metavar="PATH", help="also write the results as JSON (rewritten after each measurement)")
+    parser.add_argument(
+        "--sections", nargs="+", choices=SECTIONS, default=list(SECTIONS), metavar="SECTION", help=f"which of {', '.join(SECTIONS)} to run"
+    )
     args = parser.parse_args(argv)
     results: dict = {"machine": machine(), "quick": args.quick, "ladder": [], "full": [], "default_run": {}}
 
+    def save() -> None:
+        if args.json:
+            results["targets"] = verdicts(results)
+            args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
     sizes = [10_000] if args.quick else [1_000, 10_000]
     months = 30 if args.quick else LADDER_MONTHS
+    if "ladder" in args.sections:
+        ladder(results, sizes, months, save)
+    if not args.quick and "full" in args.sections:
+        full(results, save)
+    if not args.quick and "default" in args.sections:
+        default_run(results, save)
+
+    results["targets"] = verdicts(results)
+    print("\ntargets")
+    for name, v in results["targets"].items():
+        print(f"  {name}: {v['measured']:.3g} against {v['target']:.3g}: {'met' if v['met'] else 'missed'}")
+    if args.json:
+        save()
+        print(f"\nwrote {args.json}")
+    return results
+
+
+def ladder(results: dict, sizes: list[int], months: int, save: Callable[[], None]) -> None:
     print(f"1. job ladder, {months} months: Mesa (one replication) against talentwar ({LADDER_REPLICATIONS} replications)")
     print(f"{'N':>10} {'Mesa rm/s':>12} {'talentwar rm/s':>15} {'ratio':>8}")
     for n in sizes:
@@ -135,36 +177,33 @@ def main(argv: list[str] | None = None) -> dict:
         row = {"researchers": n, "months": months, "mesa": mesa, "talentwar": ours, "ratio": ours["throughput"] / mesa["throughput"]}
         results["ladder"].append(row)
         print(f"{n:>10,} {mesa['throughput']:>12.3g} {ours['throughput']:>15.3g} {row['ratio']:>7.1f}x", flush=True)
+        save()
 
-    if not args.quick:
-        print(f"\n2. full model (talent-war-2026 scaled, every mechanism on), {FULL_MONTHS} months")
-        print(f"{'N':>10} {'firms':>6} {'reps':>5} {'seconds':>9} {'rm/s':>10} {'peak GB':>8}")
-        for n, firms, counts in FULL_GRID:
-            for replications in counts:
-                m = _child("talentwar", scenario="talent-war-2026", researchers=n, firms=firms, months=FULL_MONTHS, replications=replications)
-                results["full"].append({"researchers": n, "firms": firms, "replications": replications, "months": FULL_MONTHS, **m})
-                print(f"{n:>10,} {firms:>6} {replications:>5} {m['seconds']:>9.1f} {m['throughput']:>10.3g} {m['peak_gb']:>8.2f}", flush=True)
 
-        print("\n3. default `talentwar run` (talent-war-2026, 100 replications x 36 months), process wall time")
-        with tempfile.TemporaryDirectory() as cache:
-            cold = _default_run(Path(cache))
-            warm = _default_run(Path(cache))
-        results["default_run"] = {
-            "cold_s": cold["seconds"],
-            "warm_s": warm["seconds"],
-            "cold_peak_gb": cold["peak_gb"],
-            "warm_peak_gb": warm["peak_gb"],
-        }
-        print(f"cold {cold['seconds']:.1f} s (peak {cold['peak_gb']:.2f} GB), warm {warm['seconds']:.1f} s (peak {warm['peak_gb']:.2f} GB)")
+def full(results: dict, save: Callable[[], None]) -> None:
+    print(f"\n2. full model (talent-war-2026 scaled, every mechanism on), {FULL_MONTHS} months")
+    print(f"{'N':>10} {'firms':>6} {'reps':>5} {'seconds':>9} {'rm/s':>10} {'peak GB':>8}")
+    for n, firms, counts in FULL_GRID:
+        for replications in counts:
+            m = _child("talentwar", scenario="talent-war-2026", researchers=n, firms=firms, months=FULL_MONTHS, replications=replications)
+            results["full"].append({"researchers": n, "firms": firms, "replications": replications, "months": FULL_MONTHS, **m})
+            print(f"{n:>10,} {firms:>6} {replications:>5} {m['seconds']:>9.1f} {m['throughput']:>10.3g} {m['peak_gb']:>8.2f}", flush=True)
+            save()
 
-    results["targets"] = verdicts(results)
-    print("\ntargets")
-    for name, v in results["targets"].items():
-        print(f"  {name}: {v['measured']:.3g} against {v['target']:.3g}: {'met' if v['met'] else 'missed'}")
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-        print(f"\nwrote {args.json}")
-    return results
+
+def default_run(results: dict, save: Callable[[], None]) -> None:
+    print("\n3. default `talentwar run` (talent-war-2026, 100 replications x 36 months), process wall time")
+    with tempfile.TemporaryDirectory() as cache:
+        cold = _default_run(Path(cache))
+        warm = _default_run(Path(cache))
+    results["default_run"] = {
+        "cold_s": cold["seconds"],
+        "warm_s": warm["seconds"],
+        "cold_peak_gb": cold["peak_gb"],
+        "warm_peak_gb": warm["peak_gb"],
+    }
+    print(f"cold {cold['seconds']:.1f} s (peak {cold['peak_gb']:.2f} GB), warm {warm['seconds']:.1f} s (peak {warm['peak_gb']:.2f} GB)")
+    save()
 
 
 def verdicts(results: dict) -> dict:

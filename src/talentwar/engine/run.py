@@ -29,9 +29,12 @@ from talentwar.engine.params import Dims, Params
 from talentwar.engine.population import initial_state
 from talentwar.engine.step import step
 
-MEMORY_BUDGET_BYTES = int(os.environ.get("TALENTWAR_BATCH_MEMORY", 2 * 1024**3))
-MAX_LANES = 8
-LANE_RESEARCHERS = 160_000  # vmapping beyond this many researchers per call buys no speed
+CPU_MEMORY_BUDGET_BYTES = 2 * 1024**3
+# Lane widths: on a CPU, vmapping beyond 8 lanes or 160,000 researchers per call buys no speed
+# (lane groups run concurrently on the cores instead); an accelerator runs one group at a time
+# and needs wide calls to keep busy, since each of the month's ~1,000 operations costs a launch.
+MAX_LANES = {"cpu": 8, "accelerator": 64}
+LANE_RESEARCHERS = {"cpu": 160_000, "accelerator": 2_000_000}
 
 
 class FinalSnapshot(NamedTuple):
@@ -105,12 +108,27 @@ def executable(dims: Dims, months: int, width: int, params: Params) -> Callable:
 def lane_width(dims: Dims, months: int, n_metrics: int) -> int:
     """Replications vmapped in one compiled call: many for small populations, one for large ones.
 
-    Depends on the scenario's shape only, never on how many replications are asked for.
+    Depends on the scenario's shape and the backend only, never on how many replications are
+    asked for.
     """
-    width = MAX_LANES
-    while width > 1 and (dims.researchers * width > LANE_RESEARCHERS or width * bytes_per_replication(dims, months, n_metrics) > MEMORY_BUDGET_BYTES):
+    kind = "cpu" if jax.default_backend() == "cpu" else "accelerator"
+    width = MAX_LANES[kind]
+    while width > 1 and (
+        dims.researchers * width > LANE_RESEARCHERS[kind] or width * bytes_per_replication(dims, months, n_metrics) > memory_budget()
+    ):
         width //= 2
     return width
+
+
+def memory_budget() -> int:
+    """Bytes the lane groups in flight may take: TALENTWAR_BATCH_MEMORY, else 2 GiB on a CPU and
+    half the accelerator's memory on an accelerator."""
+    if "TALENTWAR_BATCH_MEMORY" in os.environ:
+        return int(os.environ["TALENTWAR_BATCH_MEMORY"])
+    if jax.default_backend() == "cpu":
+        return CPU_MEMORY_BUDGET_BYTES
+    stats = jax.local_devices()[0].memory_stats() or {}
+    return int(stats.get("bytes_limit", 2 * CPU_MEMORY_BUDGET_BYTES)) // 2
 
 
 def bytes_per_replication(dims: Dims, months: int, n_metrics: int) -> int:
@@ -153,7 +171,7 @@ def run_replications(
     # Groups are independent: on a CPU, run as many at once as there are cores and memory allow
     # (XLA parallelises only part of each step); on an accelerator, one at a time.
     group_bytes = width * bytes_per_replication(dims, months, n_metrics)
-    workers = max(1, min(len(starts), concurrent_groups(), MEMORY_BUDGET_BYTES // max(group_bytes, 1)))
+    workers = max(1, min(len(starts), concurrent_groups(), memory_budget() // max(group_bytes, 1)))
     pieces = []
     with ThreadPoolExecutor(workers) as pool:
         for start, piece in zip(starts, pool.map(run_group, starts), strict=True):
