@@ -7,7 +7,8 @@ vector width and on an element's position in it. So the compiled program always 
 fixed number of replications, the lane width W, chosen from the scenario's size alone, and
 replication r always runs in lane r mod W (the last group is padded). A replication's
 numbers are then bit-identical whether it runs alone, in a batch of 7 or of 200. Each
-scenario shape compiles once, into a persistent cache in the user's cache directory.
+scenario shape compiles once, into a persistent cache in the user's cache directory
+(engine/program.py).
 """
 
 from __future__ import annotations
@@ -15,16 +16,15 @@ from __future__ import annotations
 import functools
 import os
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Callable, NamedTuple
 
 import jax
 import jax.numpy as jnp
 import numpy as np
-from platformdirs import user_cache_dir
 
+from talentwar.engine import program
 from talentwar.engine.mechanisms.vesting import unvested_value
-from talentwar.engine.metrics import Observation
+from talentwar.engine.metrics import MoveLog, Observation
 from talentwar.engine.params import Dims, Params
 from talentwar.engine.population import initial_state
 from talentwar.engine.step import step
@@ -47,23 +47,6 @@ class FinalSnapshot(NamedTuple):
     preferences: jax.Array  # [N, 5]: each researcher's weights over the pulls (fixed for life)
 
 
-def cache_dir() -> Path:
-    return Path(os.environ.get("TALENTWAR_CACHE_DIR") or Path(user_cache_dir("talentwar")) / "jax")
-
-
-@functools.cache
-def configure_compilation_cache() -> Path:
-    path = cache_dir()
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return path  # an unwritable cache only costs compile time
-    jax.config.update("jax_compilation_cache_dir", str(path))
-    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
-    jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
-    return path
-
-
 def replicate(params: Params, seed: jax.Array, replication: jax.Array, months: int, dims: Dims):
     """One replication: the initial population, then `months` steps. Pure."""
     base = jax.random.fold_in(jax.random.key(seed), replication)
@@ -79,30 +62,10 @@ def replicate(params: Params, seed: jax.Array, replication: jax.Array, months: i
     return snapshot, observations
 
 
-@functools.lru_cache(maxsize=16)
-def compiled(dims: Dims, months: int) -> Callable:
-    batched = jax.vmap(lambda p, s, r: replicate(p, s, r, months, dims), in_axes=(None, None, 0))
-    return jax.jit(batched)
-
-
-_EXECUTABLES: dict = {}
-_MAX_EXECUTABLES = 16  # as many as compiled() keeps; the oldest goes first
-
-
-def executable(dims: Dims, months: int, width: int, params: Params) -> Callable:
-    """The compiled program for this shape of scenario and lane width: compiled (or loaded from the
-    persistent cache) once per process, before any thread runs it."""
-    leaves, tree = jax.tree_util.tree_flatten(params)
-    abstract = [jax.ShapeDtypeStruct(np.shape(x), jnp.asarray(x).dtype) for x in leaves]
-    key = (dims, months, width, tree, tuple((a.shape, a.dtype) for a in abstract))
-    if key not in _EXECUTABLES:
-        lowered = compiled(dims, months).lower(
-            jax.tree_util.tree_unflatten(tree, abstract), jax.ShapeDtypeStruct((), jnp.uint32), jax.ShapeDtypeStruct((width,), jnp.int32)
-        )
-        if len(_EXECUTABLES) >= _MAX_EXECUTABLES:
-            del _EXECUTABLES[next(iter(_EXECUTABLES))]
-        _EXECUTABLES[key] = lowered.compile()
-    return _EXECUTABLES[key]
+# What replicate returns, as a tree of arrays (every leaf is one array).
+OUTPUTS = jax.tree_util.tree_structure(
+    (FinalSnapshot(*[0] * len(FinalSnapshot._fields)), Observation(0, MoveLog(*[0] * len(MoveLog._fields)), 0))
+)
 
 
 def lane_width(dims: Dims, months: int, n_metrics: int) -> int:
@@ -155,8 +118,7 @@ def run_replications(
     `batch_size` only sets how often `progress` is called (every batch_size replications,
     rounded up to whole groups of `width`); the numbers never depend on it.
     """
-    configure_compilation_cache()
-    fn = executable(dims, months, width, params)
+    fn = program.executable(functools.partial(replicate, months=months, dims=dims), (dims, months), width, params, OUTPUTS)
     device_params = jax.tree_util.tree_map(jnp.asarray, params)
     seed_array = jnp.asarray(seed, jnp.uint32)
     report_every = max(width, -(-(batch_size or width) // width) * width)

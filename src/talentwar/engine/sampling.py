@@ -25,6 +25,19 @@ def draw_money(key: jax.Array, dists: Distributions) -> jax.Array:
     return jnp.where(dists.kind == LOGNORMAL, dists.a * jnp.exp(dists.b * z), value)
 
 
+def draw_money_from(key: jax.Array, table: Distributions, index: jax.Array) -> jax.Array:
+    """draw_money from table[index], one per element of `index`. The normal quantile, the costly
+    part, is computed only when the table holds a lognormal: the test is on scenario data, the
+    same in every replication, so it skips the work instead of masking it."""
+
+    def without_lognormal(key: jax.Array) -> jax.Array:
+        chosen = take(table, index)
+        u = rng.uniform(key, index.shape)
+        return jnp.where(chosen.kind == UNIFORM, chosen.a + u * (chosen.b - chosen.a), chosen.a)
+
+    return jax.lax.cond(jnp.any(table.kind == LOGNORMAL), lambda k: draw_money(k, take(table, index)), without_lognormal, key)
+
+
 def draw(key: jax.Array, dists: Distributions, shape: tuple[int, ...] | None = None) -> jax.Array:
     """Draws from any scenario distribution, beta included (used once, for the initial population).
 

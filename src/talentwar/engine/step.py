@@ -33,6 +33,7 @@ from talentwar.engine.mechanisms import (
 )
 from talentwar.engine.params import Params
 from talentwar.engine.state import State
+from talentwar.engine.switches import switch
 
 PHASES = (
     "vesting",
@@ -63,10 +64,14 @@ def step(
     restraint = no_poach.restraint(params, keys["pacts"])  # M15
     offers = poaching.make_offers(state, params, view, unvested, keys["poaching"], restraint)  # M10
     offers, leaving = departures.scheduled(state, params, month, keys["departures"], offers, unvested)  # what-if shocks
-    first_answer, _ = choice.decide(state, params, view, offers, unvested, keys["choice"])  # M9, M2, M5, M6
+    first_answer, first_held = choice.decide(state, params, view, offers, unvested, keys["choice"])  # M9, M2, M5, M6
     first_answer = first_answer | leaving.to_rival
     staying_salary = retention.counter_salary(state, params, offers, first_answer)  # M11
-    accepted, held_by_equity = choice.decide(state, params, view, offers, unvested, keys["choice"], staying_salary)
+    accepted, held_by_equity = jax.lax.cond(  # without counter-offers the second answer is the first
+        switch(params, "M11") > 0,
+        lambda: choice.decide(state, params, view, offers, unvested, keys["choice"], staying_salary),
+        lambda: (first_answer, first_held),
+    )
     accepted, held_by_equity = accepted | leaving.to_rival, held_by_equity & ~leaving.to_rival
     countered = first_answer & ~accepted  # stayed for the counter-offer, and gets it
     counter_raise = jnp.where(countered, staying_salary - start.salary, 0.0)

@@ -21,7 +21,7 @@ from talentwar.engine import rng
 from talentwar.engine.mechanisms import liquidity
 from talentwar.engine.moves import join
 from talentwar.engine.params import N_ROLES, Params
-from talentwar.engine.sampling import draw_money, take
+from talentwar.engine.sampling import draw_money_from
 from talentwar.engine.state import State
 from talentwar.engine.switches import switch
 
@@ -70,12 +70,12 @@ def hire(state: State, params: Params, key: jax.Array, just_left: jax.Array) -> 
     cell = jnp.minimum(jnp.searchsorted(cumulative_vacancies, place, side="right"), n_cells - 1)
 
     firm = cell // (N_ROLES * S)
-    equity_value = draw_money(k_equity, take(params.cell_equity, cell))
+    equity_value = draw_money_from(k_equity, params.cell_equity, cell)
     researchers = join(
         r,
         hired,
         firm=firm,
-        salary=draw_money(k_salary, take(params.cell_salary, cell)),
+        salary=draw_money_from(k_salary, params.cell_salary, cell),
         grant_shares=equity_value / liquidity.equity_price(state.firms, params)[firm],
         grant_months=params.cell_grant_months[cell],
         grant_cliff=params.cell_grant_cliff[cell],

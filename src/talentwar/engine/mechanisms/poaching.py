@@ -34,7 +34,7 @@ import jax.numpy as jnp
 from talentwar.engine import rng
 from talentwar.engine.firm_view import FirmView
 from talentwar.engine.params import N_ROLES, Params
-from talentwar.engine.sampling import draw_money, mean, take
+from talentwar.engine.sampling import draw_money_from, mean
 from talentwar.engine.state import State
 from talentwar.engine.switches import switch
 
@@ -111,11 +111,11 @@ def make_offers(
 
     salary = jnp.where(
         drawn_salary[poacher],
-        draw_money(k_salary, take(params.offer_salary, poacher)),
+        draw_money_from(k_salary, params.offer_salary, poacher),
         r.salary * (1.0 + params.salary_premium[poacher]),
     )
     sign_on = params.buyout_fraction[poacher] * unvested
-    equity_value = draw_money(k_equity, take(params.offer_equity, poacher))
+    equity_value = draw_money_from(k_equity, params.offer_equity, poacher)
     cost = sign_on + equity_value + jnp.maximum(salary - r.salary, 0.0)
 
     # Strict budget: offers in random priority order while the cumulative cost fits.

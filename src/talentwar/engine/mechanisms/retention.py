@@ -21,18 +21,28 @@ import jax.numpy as jnp
 from talentwar.engine.mechanisms import liquidity
 from talentwar.engine.mechanisms.poaching import Offers
 from talentwar.engine.params import Params
-from talentwar.engine.sampling import draw_money, take
+from talentwar.engine.sampling import draw_money_from
 from talentwar.engine.state import State
 from talentwar.engine.switches import switch
 
 
 def grant(state: State, params: Params, month: jax.Array, key: jax.Array) -> tuple[State, jax.Array]:
-    """Special grants due this month (month 1 is the first); returns the state and each grant's k$ value [N]."""
+    """Special grants due this month (month 1 is the first); returns the state and each grant's k$ value [N].
+
+    Most months no firm grants, and the month and the grant months are the same in every
+    replication: those months skip the work over researchers instead of masking it.
+    """
+    any_due = jnp.any((params.grant_month == month + 1) & (params.is_employer > 0)) & (switch(params, "M11") > 0)
+    none = lambda state: (state, jnp.zeros(state.researchers.salary.shape, jnp.float32))  # noqa: E731
+    return jax.lax.cond(any_due, lambda state: _grant(state, params, month, key), none, state)
+
+
+def _grant(state: State, params: Params, month: jax.Array, key: jax.Array) -> tuple[State, jax.Array]:
     r = state.researchers
     employed = params.is_employer[r.firm] > 0
     due = (params.grant_month[r.firm] == month + 1) & (switch(params, "M11") > 0)
     eligible = employed & due & (params.protected_role[r.firm, r.role.astype(jnp.int32)] > 0)
-    value = jnp.where(eligible, draw_money(key, take(params.special_grant, r.firm)), 0.0)
+    value = jnp.where(eligible, draw_money_from(key, params.special_grant, r.firm), 0.0)
     price = liquidity.equity_price(state.firms, params)[r.firm]
     researchers = r._replace(
         retention_shares=jnp.where(eligible, value / price, r.retention_shares),
