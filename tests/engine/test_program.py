@@ -1,0 +1,111 @@
+"""The compiled program's disk cache (engine/program.py) and the work skipped by scenario data."""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import talentwar
+from talentwar.engine import program, sampling
+from talentwar.engine.mechanisms import retention
+from talentwar.engine.params import LOGNORMAL, UNIFORM, Distributions, build
+from talentwar.engine.population import initial_state
+from tests.conftest import with_firm
+
+
+def saved_programs(cache) -> list:
+    return sorted((cache / "programs").glob("*.stablehlo"))
+
+
+@pytest.fixture
+def fresh_cache(tmp_path, monkeypatch):
+    """An empty program cache, and no program kept in this process's memory."""
+    monkeypatch.setenv("TALENTWAR_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(program, "_PROGRAMS", {})
+    return tmp_path
+
+
+def test_a_saved_program_is_loaded_without_tracing_and_gives_the_same_numbers(mini, fresh_cache, monkeypatch):
+    first = talentwar.simulate(mini, replications=3, seed=2)
+    assert len(saved_programs(fresh_cache)) == 1
+
+    monkeypatch.setattr(program, "_PROGRAMS", {})  # as in a new process
+
+    def no_tracing(*args, **kwargs):
+        raise AssertionError("the model was traced again although its program was saved")
+
+    monkeypatch.setattr(program.export, "export", no_tracing)
+    second = talentwar.simulate(mini, replications=3, seed=2)
+    for name in ("metrics", "moves", "final", "investors"):
+        assert getattr(first, name).equals(getattr(second, name)), name
+
+
+def test_an_unreadable_saved_program_is_traced_again_and_rewritten(mini, fresh_cache, monkeypatch):
+    reference = talentwar.simulate(mini, replications=2, seed=4)
+    (path,) = saved_programs(fresh_cache)
+    path.write_bytes(b"half a file, as a killed process would leave it")
+    monkeypatch.setattr(program, "_PROGRAMS", {})
+    again = talentwar.simulate(mini, replications=2, seed=4)
+    assert again.metrics.equals(reference.metrics)
+    assert saved_programs(fresh_cache) == [path]
+    jax.export.deserialize(bytearray(path.read_bytes()))  # a valid program again
+
+
+def test_the_file_name_changes_with_the_source_and_the_shape(monkeypatch):
+    key = (("dims", 36), 8, "tree", ())
+    name = program._digest(key)
+    assert program._digest(key) == name
+    assert program._digest((("dims", 12), 8, "tree", ())) != name
+    monkeypatch.setattr(program, "_source_digest", lambda: "an edited engine")
+    assert program._digest(key) != name
+
+
+@pytest.mark.parametrize("kinds", [(UNIFORM, UNIFORM), (UNIFORM, LOGNORMAL)])
+def test_money_draws_from_a_table_equal_draws_from_the_taken_distributions(kinds):
+    table = Distributions(jnp.asarray(kinds, jnp.int32), jnp.asarray([100.0, 300.0]), jnp.asarray([200.0, 0.4]))
+    index = jnp.asarray([0, 1, 1, 0, 1] * 40, jnp.int32)
+    key = jax.random.key(7)
+    # Both compiled, as in the engine: op-by-op execution rounds a * u + b differently (no fused multiply-add).
+    gated = jax.jit(sampling.draw_money_from)(key, table, index)
+    full = jax.jit(lambda k, t, i: sampling.draw_money(k, sampling.take(t, i)))(key, table, index)
+    np.testing.assert_array_equal(np.asarray(gated), np.asarray(full))
+
+
+@pytest.mark.parametrize("month", [0, 1, 2, 5])
+def test_special_grants_skip_other_months_exactly(mini, month):
+    scenario = with_firm(mini, 0, retention={"protected_roles": ["core"], "grant_month": 2, "special_grant": {"value": 500.0}})
+    params, layout = build(scenario)
+    params = jax.tree_util.tree_map(jnp.asarray, params)
+    state = initial_state(jax.random.key(0), params, layout.dims)
+    key = jax.random.key(3)
+    gated = retention.grant(state, params, jnp.asarray(month), key)
+    full = retention._grant(state, params, jnp.asarray(month), key)
+    for a, b in zip(jax.tree_util.tree_leaves(gated), jax.tree_util.tree_leaves(full), strict=True):
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+    granted = np.asarray(gated[1])
+    assert (granted > 0).any() == (month + 1 == 2)  # month 1 (index 0) is the first
+
+
+def test_without_counter_offers_the_second_answer_would_equal_the_first(mini):
+    """Why the step may skip the second choice when M11 is off: the pay for staying is unchanged."""
+    from talentwar.engine import firm_view
+    from talentwar.engine.mechanisms import choice, poaching, vesting
+    from tests.conftest import with_mechanisms
+
+    scenario = with_firm(with_mechanisms(mini, M11=False), 0, retention={"counter_offers": True})
+    params, layout = build(scenario)
+    params = jax.tree_util.tree_map(jnp.asarray, params)
+    state = initial_state(jax.random.key(0), params, layout.dims)
+    view = firm_view.observe(state, params)
+    unvested = vesting.unvested_value(state, params)
+    offers = poaching.make_offers(state, params, view, unvested, jax.random.key(1))
+    key = jax.random.key(2)
+    first, held = choice.decide(state, params, view, offers, unvested, key)
+    assert bool(first.any())
+    staying = retention.counter_salary(state, params, offers, first)
+    np.testing.assert_array_equal(np.asarray(staying), np.asarray(state.researchers.salary))
+    second = choice.decide(state, params, view, offers, unvested, key, staying)
+    np.testing.assert_array_equal(np.asarray(second[0]), np.asarray(first))
+    np.testing.assert_array_equal(np.asarray(second[1]), np.asarray(held))
