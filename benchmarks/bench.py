@@ -3,12 +3,14 @@
     python benchmarks/bench.py                  # everything (about 15 minutes on 2 cores)
     python benchmarks/bench.py --quick          # the Mesa comparison at N = 10,000 only (under a minute)
     python benchmarks/bench.py --json out.json  # also write the table as JSON
+    python benchmarks/bench.py --sections full  # one or more of ladder, full, default
 
 Needs the benchmark extra: `pip install -e '.[bench]'` (Mesa). Sections:
 
 1. job ladder, Mesa against talentwar: researcher-months per second of the Burdett-Mortensen
    special case, written in plain Mesa 3 (benchmarks/mesa_reference) and run by talentwar's
-   general engine (built-in `job-ladder`, scaled to N), at N = 1,000 and 10,000, and the ratio.
+   general engine (built-in `job-ladder`, scaled to N), at N = 1,000 and 10,000, and the ratio;
+   each side's best of three timed runs.
 2. full model: talent-war-2026 scaled to N researchers and F firms (scale_market), every
    mechanism on, for several replication counts: throughput and peak memory.
 3. the default `talentwar run`: process wall time with an empty compilation cache (cold) and
@@ -37,6 +39,7 @@ from typing import Callable
 ROOT = Path(__file__).resolve().parent.parent
 LADDER_MONTHS = 60
 LADDER_REPLICATIONS = 16
+LADDER_REPEATS = 3  # each side's best of three timed runs: single runs of a second vary by 40% on a shared machine
 FULL_MONTHS = 36
 FULL_GRID = [  # (researchers, firms, replication counts)
     (1_000, 5, (16, 64)),
@@ -63,34 +66,43 @@ def _peak_gb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2  # KiB on Linux
 
 
-def measure_mesa(researchers: int, months: int) -> dict:
+def _timed(run: Callable[[], object], repeats: int) -> tuple[list[float], object]:
+    """Wall seconds of each of `repeats` calls of `run`, and the last call's result."""
+    times, result = [], None
+    for _ in range(repeats):
+        started = time.perf_counter()
+        result = run()
+        times.append(time.perf_counter() - started)
+    return times, result
+
+
+def measure_mesa(researchers: int, months: int, repeats: int = 1) -> dict:
     from benchmarks.mesa_reference import JobLadderModel, ladder_parameters
     from talentwar.scenario import load_scenario, scale_market
 
     parameters = ladder_parameters(scale_market(load_scenario("job-ladder"), researchers, 3))
-    started = time.perf_counter()
-    model = JobLadderModel(parameters, seed=0)
-    for _ in range(months):
-        model.step()
-    seconds = time.perf_counter() - started
-    return {"seconds": seconds, "researcher_months": researchers * months, "peak_gb": _peak_gb()}
+
+    def run() -> None:
+        model = JobLadderModel(parameters, seed=0)
+        for _ in range(months):
+            model.step()
+
+    times, _ = _timed(run, repeats)
+    return {"seconds": min(times), "all_seconds": times, "researcher_months": researchers * months, "peak_gb": _peak_gb()}
 
 
-def measure_talentwar(scenario: str, researchers: int, firms: int, months: int, replications: int) -> dict:
+def measure_talentwar(scenario: str, researchers: int, firms: int, months: int, replications: int, repeats: int = 1) -> dict:
     from talentwar import simulate
     from talentwar.scenario import load_scenario, scale_market
 
     import jax
 
     market = scale_market(load_scenario(scenario), researchers, firms)
-    started = time.perf_counter()
-    simulate(market, replications=1, months=months)  # compiles (or loads) the same program
-    warmup = time.perf_counter() - started
-    started = time.perf_counter()
-    result = simulate(market, replications=replications, months=months)
-    seconds = time.perf_counter() - started
+    (warmup,), _ = _timed(lambda: simulate(market, replications=1, months=months), 1)  # compiles or loads the program
+    times, result = _timed(lambda: simulate(market, replications=replications, months=months), repeats)
     out = {
-        "seconds": seconds,
+        "seconds": min(times),
+        "all_seconds": times,
         "warmup_seconds": warmup,
         "lane_width": result.info["lane_width"],
         "researcher_months": researchers * months * replications,
@@ -169,11 +181,13 @@ def main(argv: list[str] | None = None) -> dict:
 
 
 def ladder(results: dict, sizes: list[int], months: int, save: Callable[[], None]) -> None:
-    print(f"1. job ladder, {months} months: Mesa (one replication) against talentwar ({LADDER_REPLICATIONS} replications)")
+    print(f"1. job ladder, {months} months: Mesa (one replication) against talentwar ({LADDER_REPLICATIONS} replications), best of {LADDER_REPEATS}")
     print(f"{'N':>10} {'Mesa rm/s':>12} {'talentwar rm/s':>15} {'ratio':>8}")
     for n in sizes:
-        mesa = _child("mesa", researchers=n, months=months)
-        ours = _child("talentwar", scenario="job-ladder", researchers=n, firms=3, months=months, replications=LADDER_REPLICATIONS)
+        mesa = _child("mesa", researchers=n, months=months, repeats=LADDER_REPEATS)
+        ours = _child(
+            "talentwar", scenario="job-ladder", researchers=n, firms=3, months=months, replications=LADDER_REPLICATIONS, repeats=LADDER_REPEATS
+        )
         row = {"researchers": n, "months": months, "mesa": mesa, "talentwar": ours, "ratio": ours["throughput"] / mesa["throughput"]}
         results["ladder"].append(row)
         print(f"{n:>10,} {mesa['throughput']:>12.3g} {ours['throughput']:>15.3g} {row['ratio']:>7.1f}x", flush=True)

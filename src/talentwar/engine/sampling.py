@@ -19,23 +19,31 @@ def draw_money(key: jax.Array, dists: Distributions) -> jax.Array:
 
     Cheap enough for every month (hires, offers); the schema keeps beta out of money fields.
     """
-    u = rng.uniform(key, dists.kind.shape)
+    return _inverse_money(rng.uniform(key, dists.kind.shape), dists)
+
+
+def _inverse_money(u: jax.Array, dists: Distributions) -> jax.Array:
     z = jax.scipy.special.ndtri(u)
     value = jnp.where(dists.kind == UNIFORM, dists.a + u * (dists.b - dists.a), dists.a)
     return jnp.where(dists.kind == LOGNORMAL, dists.a * jnp.exp(dists.b * z), value)
 
 
 def draw_money_from(key: jax.Array, table: Distributions, index: jax.Array) -> jax.Array:
-    """draw_money from table[index], one per element of `index`. The normal quantile, the costly
-    part, is computed only when the table holds a lognormal: the test is on scenario data, the
-    same in every replication, so it skips the work instead of masking it."""
+    """draw_money from table[index], one per element of `index`, with the same numbers.
 
-    def without_lognormal(key: jax.Array) -> jax.Array:
+    The normal quantile, the costly part, is computed only when the table holds a lognormal:
+    the test is on scenario data, the same in every replication, so it skips the work instead
+    of masking it. The uniforms enter the branch as its operand, which materialises them: fused
+    into the quantile, which reads them several times, XLA recomputed the 20 Threefry rounds for
+    each read (3.2 ms against 0.5 ms per 100,000 draws, docs/performance.md).
+    """
+
+    def without_lognormal(u: jax.Array) -> jax.Array:
         chosen = take(table, index)
-        u = rng.uniform(key, index.shape)
         return jnp.where(chosen.kind == UNIFORM, chosen.a + u * (chosen.b - chosen.a), chosen.a)
 
-    return jax.lax.cond(jnp.any(table.kind == LOGNORMAL), lambda k: draw_money(k, take(table, index)), without_lognormal, key)
+    u = rng.uniform(key, index.shape)
+    return jax.lax.cond(jnp.any(table.kind == LOGNORMAL), lambda u: _inverse_money(u, take(table, index)), without_lognormal, u)
 
 
 def draw(key: jax.Array, dists: Distributions, shape: tuple[int, ...] | None = None) -> jax.Array:
