@@ -31,7 +31,6 @@ import numpy as np
 from jax import export
 from platformdirs import user_cache_dir
 
-import talentwar
 from talentwar.engine.params import Params
 
 _PROGRAMS: dict = {}
@@ -116,7 +115,7 @@ def _digest(key: tuple) -> str:
 def _source_digest() -> str:
     """A hash of every Python file of the installed talentwar package."""
     digest = hashlib.sha256()
-    root = Path(talentwar.__file__).parent
+    root = Path(__file__).resolve().parents[1]  # src/talentwar
     for path in sorted(root.rglob("*.py")):
         digest.update(str(path.relative_to(root)).encode())
         digest.update(path.read_bytes())
