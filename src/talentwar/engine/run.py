@@ -75,10 +75,8 @@ def lane_width(dims: Dims, months: int, n_metrics: int) -> int:
     asked for.
     """
     kind = "cpu" if jax.default_backend() == "cpu" else "accelerator"
-    width = MAX_LANES[kind]
-    while width > 1 and (
-        dims.researchers * width > LANE_RESEARCHERS[kind] or width * bytes_per_replication(dims, months, n_metrics) > memory_budget()
-    ):
+    width, budget = MAX_LANES[kind], memory_budget()
+    while width > 1 and (dims.researchers * width > LANE_RESEARCHERS[kind] or width * bytes_per_replication(dims, months, n_metrics) > budget):
         width //= 2
     return width
 
