@@ -43,18 +43,21 @@ class FirmKnowledge(NamedTuple):
 def rank(knowledge: jax.Array, firm: jax.Array, n_firms: int, depth: int = DEPTH) -> Ranked:
     """The `depth` highest distinct knowledge levels per firm and stage [depth, F, S], with their head counts."""
     n_stages = knowledge.shape[1]
-    remaining = knowledge
-    at_level = jnp.full(knowledge.shape, depth, jnp.int32)  # the level each person holds; depth = below them all
-    levels = []
-    for d in range(depth):
+
+    def next_level(d, carry):
+        remaining, at_level, levels = carry
         top = jax.ops.segment_max(remaining, firm, n_firms)
         holding = (remaining >= top[firm]) & (remaining >= 0.0)
-        levels.append(jnp.maximum(top, 0.0))
-        at_level = jnp.where(holding, d, at_level)
-        remaining = jnp.where(holding, -1.0, remaining)
+        return jnp.where(holding, -1.0, remaining), jnp.where(holding, d, at_level), levels.at[d].set(jnp.maximum(top, 0.0))
+
+    # A loop, not a Python for: unrolled, XLA recomputed every earlier level inside each later one
+    # (each level's `remaining` feeds a scatter and an elementwise fusion, and both got a copy of
+    # the whole chain); the loop carry is materialised once per level: 26 ms -> 6 ms at N = 1e5, F = 50.
+    start = (knowledge, jnp.full(knowledge.shape, depth, jnp.int32), jnp.zeros((depth, n_firms, n_stages), knowledge.dtype))
+    _, at_level, levels = jax.lax.fori_loop(0, depth, next_level, start)  # at_level: depth = below every ranked level
     cell = (at_level * n_firms + firm[:, None]) * n_stages + jnp.arange(n_stages)[None, :]
     counts = jax.ops.segment_sum(jnp.ones(knowledge.shape, jnp.float32).reshape(-1), cell.reshape(-1), (depth + 1) * n_firms * n_stages)
-    return Ranked(level=jnp.stack(levels), count=counts.reshape(depth + 1, n_firms, n_stages)[:depth])
+    return Ranked(level=levels, count=counts.reshape(depth + 1, n_firms, n_stages)[:depth])
 
 
 def slots(ranked: Ranked) -> jax.Array:
