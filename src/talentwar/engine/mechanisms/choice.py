@@ -25,13 +25,13 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
-from talentwar.engine import rng
+from talentwar.engine import compact, rng
 from talentwar.engine.firm_view import FirmView
 from talentwar.engine.mechanisms import blue_sky, hierarchy, misalignment
 from talentwar.engine.mechanisms.equity_value import certainty_factor
 from talentwar.engine.mechanisms.poaching import Offers
 from talentwar.engine.params import Params
-from talentwar.engine.state import State
+from talentwar.engine.state import Researchers, State
 from talentwar.engine.switches import switch
 
 
@@ -50,9 +50,20 @@ def decide(
     M11); the same key gives the same draw of taste.
     """
     r = state.researchers
+    staying = r.salary if staying_salary is None else staying_salary
+    noise = rng.logistic(key, offers.made.shape)  # drawn for all, so a row's draw does not depend on who else holds an offer
+    return compact.where_selected(
+        lambda rows: _decide(params, view, *rows), offers.made, (r, offers, unvested, staying, noise), fill=(False, False)
+    )
+
+
+def _decide(
+    params: Params, view: FirmView, r: Researchers, offers: Offers, unvested: jax.Array, staying_salary: jax.Array, noise: jax.Array
+) -> tuple[jax.Array, jax.Array]:
+    """decide() for researchers who each hold an offer (rows of the same length, independent)."""
     here, there = r.firm, offers.poacher
     kept_pay = params.horizon_years * r.salary  # the money scale of the equity pull
-    staying_pay = kept_pay if staying_salary is None else params.horizon_years * staying_salary
+    staying_pay = params.horizon_years * staying_salary
     offered_pay = params.horizon_years * offers.salary + offers.sign_on
 
     cash = jnp.log(offered_pay / staying_pay)
@@ -69,7 +80,7 @@ def decide(
     gain = (r.preferences * pulls).sum(-1)
     gain = gain - params.switching_cost - params.cross_region_cost * (params.region[there] != r.region)
     gain = gain + hierarchy.choice_term(r, params)  # low morale makes leaving attractive (M13)
-    gain = gain + params.temperature * rng.logistic(key, gain.shape)
+    gain = gain + params.temperature * noise
     by_utility = gain > 0
     by_cash = offered_pay > staying_pay
     use_utility = switch(params, "M9") > 0

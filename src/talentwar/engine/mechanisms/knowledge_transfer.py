@@ -20,7 +20,7 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 
-from talentwar.engine import knowledge
+from talentwar.engine import compact, knowledge
 from talentwar.engine.firm_view import FirmView
 from talentwar.engine.mechanisms import liquidity
 from talentwar.engine.mechanisms.poaching import Offers
@@ -45,8 +45,12 @@ def move(state: State, params: Params, view: FirmView, offers: Offers, accepted:
     carried = jnp.minimum(r.knowledge, cap)
     arrived = carried * (1.0 - params.bureaucracy[acquirer])[:, None] * switch(params, "M12")
     arrived = jnp.where(accepted[:, None], arrived, 0.0)
-    gained = knowledge.gain(arrived, acquirer, view.known, state.firms.codified, params.knowledge_overlap)
-    gained = jnp.where(accepted[:, None], gained, 0.0)
+    gained = compact.where_selected(  # computed for movers only
+        lambda rows: knowledge.gain(*rows, view.known, state.firms.codified, params.knowledge_overlap),
+        accepted,
+        (arrived, acquirer),
+        fill=0.0,
+    )
     months = gained.sum(-1) / params.own_rd_rate
 
     grant_shares = offers.equity_value / liquidity.equity_price(state.firms, params)[acquirer]

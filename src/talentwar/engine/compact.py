@@ -1,0 +1,63 @@
+"""Per-researcher work on the few who need it: offer holders, movers.
+
+In a month only a small share of researchers hold an offer (about 0.5% in talent-war-2026
+scaled to 100,000 researchers) and fewer move, yet the choice (M9) and the knowledge a mover
+brings (M12) were computed for all N and then masked. `where_selected` gathers the selected
+rows into a block of static size, runs the function on the block and scatters its results
+back. A month with more selected rows than the block holds runs further blocks (a while loop,
+whose count a vmapped batch takes from its busiest replication), so no row is ever dropped
+and the result does not depend on the block size or on the batch.
+
+The function must treat rows independently (no sums or ranks across rows): then each
+selected row's result is the one the full pass would give, bit for bit.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import jax
+import jax.numpy as jnp
+
+MIN_BLOCK = 512
+
+
+def block_size(n: int) -> int:
+    """Rows per block for a population of `n`: a sixteenth of it, at least MIN_BLOCK (at most n)."""
+    return min(n, max(MIN_BLOCK, -(-n // 16)))
+
+
+def running_count(mask: jax.Array) -> jax.Array:
+    """int32 [N]: how many of mask[0..i] are true (an inclusive cumulative sum).
+
+    An associative scan: about twice as fast as jnp.cumsum at N = 1e5 on CPU, and exact.
+    """
+    return jax.lax.associative_scan(jnp.add, mask.astype(jnp.int32))
+
+
+def where_selected(fn: Callable[[Any], Any], mask: jax.Array, inputs: Any, fill: Any, block: int | None = None) -> Any:
+    """`fn(inputs)` at the rows where `mask` [N] holds, `fill` elsewhere, computed `block` rows at a time.
+
+    `inputs` is a pytree of arrays with N rows; `fn` maps such a pytree with B rows to a pytree
+    of arrays with B rows, shaped like `fill` (scalars or arrays with N rows, broadcast).
+    """
+    n = mask.shape[0]
+    block = block_size(n) if block is None else min(block, n)
+    rank = running_count(mask)  # selected row i is the rank[i]-th selected
+    count = rank[-1]
+    sample = jax.tree_util.tree_map(lambda a: jax.ShapeDtypeStruct((block,) + a.shape[1:], a.dtype), inputs)
+    returned = jax.eval_shape(fn, sample)
+    out = jax.tree_util.tree_map(lambda f, r: jnp.broadcast_to(jnp.asarray(f, r.dtype), (n,) + r.shape[1:]), fill, returned)
+
+    def run_block(carry):
+        j, out = carry
+        wanted = j * block + jnp.arange(1, block + 1, dtype=jnp.int32)  # ranks this block takes
+        row = jnp.searchsorted(rank, wanted, side="left", method="scan_unrolled").astype(jnp.int32)
+        row = jnp.where(wanted <= count, row, n)  # n: an empty slot, dropped on the way back
+        rows = jax.tree_util.tree_map(lambda a: a[jnp.minimum(row, n - 1)], inputs)
+        values = fn(rows)
+        return j + 1, jax.tree_util.tree_map(lambda o, v: o.at[row].set(v.astype(o.dtype), mode="drop"), out, values)
+
+    _, out = jax.lax.while_loop(lambda carry: carry[0] * block < count, run_block, (jnp.int32(0), out))
+    return out
+
