@@ -56,7 +56,7 @@ def test_running_count_is_the_cumulative_sum():
 def test_block_size_is_a_sixteenth_with_a_floor():
     assert compact.block_size(100) == 100
     assert compact.block_size(5_000) == compact.MIN_BLOCK
-    assert compact.block_size(100_000) == 6_250
+    assert compact.block_size(1_000_000) == 31_250
 
 
 def test_choice_and_knowledge_gain_on_offer_holders_equal_the_pass_over_everyone(mini, monkeypatch):

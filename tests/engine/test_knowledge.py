@@ -75,3 +75,29 @@ def test_bus_factor_counts_the_fewest_departures_that_halve_a_stage():
 
 def test_codified_stock_above_half_makes_a_stage_safe():
     assert bus(0.0, jnp.array([[0.6], [0.6], [0.0]]))[0] == BUS_FACTOR_CAP + 1
+
+
+def test_the_ranking_of_a_market_that_knows_nothing_is_known_without_looking():
+    """knowledge.nobody_knows equals rank() of all-zero knowledge (an empty firm included), and the
+    step takes it exactly when knowledge stays 0: the job ladder, not once M7 is on."""
+    import jax
+
+    import talentwar
+    from talentwar.engine.knowledge import nobody_knows
+    from talentwar.engine.mechanisms.capability import knowledge_stays_zero
+    from talentwar.engine.params import build
+    from tests.conftest import with_mechanisms
+
+    firm = jnp.asarray([0, 2, 2, 0, 2], jnp.int32)  # firm 1 is empty
+    want, got = rank(jnp.zeros((5, 3)), firm, 3), nobody_knows(firm, 3, 3)
+    np.testing.assert_array_equal(np.asarray(got.level), np.asarray(want.level))
+    np.testing.assert_array_equal(np.asarray(got.count), np.asarray(want.count))
+
+    def stays_zero(scenario) -> bool:
+        params, _ = build(scenario)
+        return bool(knowledge_stays_zero(jax.tree_util.tree_map(jnp.asarray, params)))
+
+    ladder = talentwar.load_scenario("job-ladder")
+    assert stays_zero(ladder)
+    assert not stays_zero(with_mechanisms(ladder, M7=True))
+    assert not stays_zero(talentwar.load_scenario("talent-war-2026"))

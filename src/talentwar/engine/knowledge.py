@@ -60,6 +60,13 @@ def rank(knowledge: jax.Array, firm: jax.Array, n_firms: int, depth: int = DEPTH
     return Ranked(level=levels, count=counts.reshape(depth + 1, n_firms, n_stages)[:depth])
 
 
+def nobody_knows(firm: jax.Array, n_firms: int, n_stages: int, depth: int = DEPTH) -> Ranked:
+    """rank() when every knowledge level is 0: one level, 0, held by everyone in the firm."""
+    headcount = jax.ops.segment_sum(jnp.ones(firm.shape, jnp.float32), firm, n_firms)
+    count = jnp.zeros((depth, n_firms, n_stages), jnp.float32).at[0].set(jnp.broadcast_to(headcount[:, None], (n_firms, n_stages)))
+    return Ranked(level=jnp.zeros((depth, n_firms, n_stages), jnp.float32), count=count)
+
+
 def slots(ranked: Ranked) -> jax.Array:
     """The knowledge of the 1st, 2nd, ... RANKS-th best person [RANKS, ...] (0 where nobody is)."""
     ahead = jnp.cumsum(ranked.count, axis=0) - ranked.count  # people ranked before each level [D, ...]

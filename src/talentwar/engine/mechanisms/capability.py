@@ -19,7 +19,7 @@ import jax.numpy as jnp
 
 from talentwar.engine import knowledge
 from talentwar.engine.firm_view import research_staff
-from talentwar.engine.params import Params
+from talentwar.engine.params import FIXED, Params
 from talentwar.engine.state import State
 from talentwar.engine.switches import switch
 
@@ -29,7 +29,22 @@ def rank(state: State, params: Params) -> State:
     learning are done; documentation and breakthroughs change only the codified stock, so this
     ranking serves document(), measure(), the month's metrics and the next month's firms."""
     r = state.researchers
-    return state._replace(firms=state.firms._replace(ranked=knowledge.rank(r.knowledge, r.firm, params.is_employer.shape[0])))
+    n_firms, n_stages = params.is_employer.shape[0], r.knowledge.shape[1]
+    ranked = jax.lax.cond(  # params are shared by every replication: a real branch, not both
+        knowledge_stays_zero(params),
+        lambda: knowledge.nobody_knows(r.firm, n_firms, n_stages),
+        lambda: knowledge.rank(r.knowledge, r.firm, n_firms),
+    )
+    return state._replace(firms=state.firms._replace(ranked=ranked))
+
+
+def knowledge_stays_zero(params: Params) -> jax.Array:
+    """Whether every researcher's knowledge is 0 now and always: everyone starts knowing nothing
+    (fixed 0 in every population group) and nobody learns (M7 off). Movers carry, hires bring
+    and the outside pool keeps only what people already know, so nothing else can raise it.
+    The job ladder is such a market; its ranking is then known without looking (1.0 of 2.1 ms a month)."""
+    starts_at_zero = [(d.kind == FIXED) & (d.a == 0.0) for d in (params.group_own_knowledge, params.group_other_knowledge)]
+    return (switch(params, "M7") == 0) & jnp.all(starts_at_zero[0]) & jnp.all(starts_at_zero[1])
 
 
 def document(state: State, params: Params) -> State:
