@@ -5,11 +5,14 @@ scaled to 100,000 researchers) and fewer move, yet the choice (M9) and the knowl
 brings (M12) were computed for all N and then masked. `where_selected` gathers the selected
 rows into a block of static size, runs the function on the block and scatters its results
 back. A month with more selected rows than the block holds runs further blocks (a while loop,
-whose count a vmapped batch takes from its busiest replication), so no row is ever dropped
-and the result does not depend on the block size or on the batch.
+whose count a vmapped batch takes from its busiest replication; the others' extra rounds change
+nothing), so no row is ever dropped.
 
-The function must treat rows independently (no sums or ranks across rows): then each
-selected row's result is the one the full pass would give, bit for bit.
+The function must treat rows independently (no sums or ranks across rows) and take its random
+draws as inputs made for the whole population: then each selected row gets the full pass's
+inputs and arithmetic. Its place in a block depends only on its own replication's mask, so
+results do not depend on batching (docs/ODD.md 7.18); tests/engine/test_compact.py checks the
+results against the full pass bit for bit.
 """
 
 from __future__ import annotations
