@@ -42,7 +42,7 @@ def knowledge_stays_zero(params: Params) -> jax.Array:
     """Whether every researcher's knowledge is 0 now and always: everyone starts knowing nothing
     (fixed 0 in every population group) and nobody learns (M7 off). Movers carry, hires bring
     and the outside pool keeps only what people already know, so nothing else can raise it.
-    The job ladder is such a market; its ranking is then known without looking (1.0 of 2.1 ms a month)."""
+    The job ladder is such a market; its ranking is then known without looking (0.9 of 2.1 ms a month at N = 10,000)."""
     starts_at_zero = [(d.kind == FIXED) & (d.a == 0.0) for d in (params.group_own_knowledge, params.group_other_knowledge)]
     return (switch(params, "M7") == 0) & jnp.all(starts_at_zero[0]) & jnp.all(starts_at_zero[1])
 
