@@ -43,3 +43,21 @@ def with_firm(scenario, index: int, **sections):
     for name, fields in sections.items():
         data["firms"][index][name].update(fields)
     return type(scenario).model_validate(data)
+
+
+def first_offers(scenario):
+    """The first month's offers of `scenario`, from the initial state: (params, state, view, unvested, offers)."""
+    import jax
+    import jax.numpy as jnp
+
+    from talentwar.engine import firm_view
+    from talentwar.engine.mechanisms import poaching, vesting
+    from talentwar.engine.params import build
+    from talentwar.engine.population import initial_state
+
+    params, layout = build(scenario)
+    params = jax.tree_util.tree_map(jnp.asarray, params)
+    state = initial_state(jax.random.key(0), params, layout.dims)
+    view = firm_view.observe(state, params)
+    unvested = vesting.unvested_value(state, params)
+    return params, state, view, unvested, poaching.make_offers(state, params, view, unvested, jax.random.key(1))

@@ -62,19 +62,11 @@ def test_block_size_is_a_sixteenth_with_a_floor():
 def test_choice_and_knowledge_gain_on_offer_holders_equal_the_pass_over_everyone(mini, monkeypatch):
     """The engine's two users: M9's choice (offer holders) and M12's gain (movers), checked against
     the same functions run on every researcher and masked, with a block small enough to need several."""
-    from talentwar.engine import firm_view, knowledge, rng
-    from talentwar.engine.mechanisms import choice, poaching, vesting
-    from talentwar.engine.params import build
-    from talentwar.engine.population import initial_state
-    from tests.conftest import with_firm
+    from talentwar.engine import knowledge, rng
+    from talentwar.engine.mechanisms import choice
+    from tests.conftest import first_offers, with_firm
 
-    scenario = with_firm(mini, 0, poaching={"offer_rate": 0.5})
-    params, layout = build(scenario)
-    params = jax.tree_util.tree_map(jnp.asarray, params)
-    state = initial_state(jax.random.key(0), params, layout.dims)
-    view = firm_view.observe(state, params)
-    unvested = vesting.unvested_value(state, params)
-    offers = poaching.make_offers(state, params, view, unvested, jax.random.key(1))
+    params, state, view, unvested, offers = first_offers(with_firm(mini, 0, poaching={"offer_rate": 0.5}))
     assert int(offers.made.sum()) > 8  # several blocks of 4
     r, key = state.researchers, jax.random.key(2)
 

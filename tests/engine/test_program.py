@@ -90,17 +90,11 @@ def test_special_grants_skip_other_months_exactly(mini, month):
 
 def test_without_counter_offers_the_second_answer_would_equal_the_first(mini):
     """Why the step may skip the second choice when M11 is off: the pay for staying is unchanged."""
-    from talentwar.engine import firm_view
-    from talentwar.engine.mechanisms import choice, poaching, vesting
-    from tests.conftest import with_mechanisms
+    from talentwar.engine.mechanisms import choice
+    from tests.conftest import first_offers, with_mechanisms
 
     scenario = with_firm(with_mechanisms(mini, M11=False), 0, retention={"counter_offers": True})
-    params, layout = build(scenario)
-    params = jax.tree_util.tree_map(jnp.asarray, params)
-    state = initial_state(jax.random.key(0), params, layout.dims)
-    view = firm_view.observe(state, params)
-    unvested = vesting.unvested_value(state, params)
-    offers = poaching.make_offers(state, params, view, unvested, jax.random.key(1))
+    params, state, view, unvested, offers = first_offers(scenario)
     key = jax.random.key(2)
     first, held = choice.decide(state, params, view, offers, unvested, key)
     assert bool(first.any())
