@@ -1,9 +1,11 @@
 """Where one month's step spends its time: XLA's profile, attributed to the engine's functions.
 
-    python benchmarks/profile_step.py [--researchers 100000] [--firms 50] [--months 12]
+    python benchmarks/profile_step.py [--scenario talent-war-2026] [--researchers 100000] [--firms 50]
+        [--months 12] [--lanes 1] [--ops MODULE:FUNCTION | --ops all]
 
-Builds talent-war-2026 scaled to the given market (talentwar.scenario.scale_market), draws
-one replication's initial population, compiles `months` months of the step from it, runs it
+Builds the scenario scaled to the given market (talentwar.scenario.scale_market), draws
+`lanes` replications' initial populations, compiles `months` months of the step from them
+(vmapped over the lanes, as the engine runs a lane group), runs it
 once to warm up and once under `jax.profiler`, and attributes each executed XLA operation to
 the innermost engine function it was traced from (XLA keeps the Python stack of every
 operation). Prints milliseconds per month by function and by module, and the wall time per
@@ -30,6 +32,8 @@ from talentwar.engine.step import step
 from talentwar.scenario import load_scenario, scale_market
 
 ENGINE = "/talentwar/engine/"
+# Loops and branches: the profile times them and, again, every operation inside them.
+CONTROL = re.compile(r"(while|conditional|cond|call)(\.[\w.]+)?$")
 
 
 def main() -> None:
@@ -38,20 +42,26 @@ def main() -> None:
     parser.add_argument("--researchers", type=int, default=100_000)
     parser.add_argument("--firms", type=int, default=50)
     parser.add_argument("--months", type=int, default=12)
+    parser.add_argument("--lanes", type=int, default=1, help="replications vmapped together, as the engine's lane width")
     parser.add_argument("--top", type=int, default=25, help="functions to list")
+    parser.add_argument("--ops", metavar="MODULE:FUNCTION", help="also list the costliest XLA operations traced from this function")
     args = parser.parse_args()
 
     scenario = scale_market(load_scenario(args.scenario), args.researchers, args.firms)
     params, layout = build(scenario)
     params = jax.tree_util.tree_map(jnp.asarray, params)
     dims = layout.dims
-    state = jax.jit(lambda p: initial_state(jax.random.key(0), p, dims))(params)
+    keys = jax.random.split(jax.random.key(0), args.lanes)
+    state = jax.jit(jax.vmap(lambda k, p: initial_state(k, p, dims), in_axes=(0, None)))(keys, params)
 
     def months(state, params):
-        def month(s, t):
-            return step(s, jax.random.fold_in(jax.random.key(1), t), t, params, dims.move_capacity)
+        def one(s, run_key):  # each lane its own keys, as in the engine
+            def month(s, t):
+                return step(s, jax.random.fold_in(run_key, t), t, params, dims.move_capacity)
 
-        return jax.lax.scan(month, state, jnp.arange(args.months))
+            return jax.lax.scan(month, s, jnp.arange(args.months))
+
+        return jax.vmap(one)(state, jax.random.split(jax.random.key(1), args.lanes))
 
     compiled = jax.jit(months).lower(state, params).compile()
     jax.block_until_ready(compiled(state, params))
@@ -68,16 +78,19 @@ def main() -> None:
 
     origin = _origins(compiled.as_text())
     by_function: collections.Counter[str] = collections.Counter()
+    by_operation: collections.Counter[str] = collections.Counter()
     for event in events:
-        if event.get("ph") == "X" and event["name"] in origin:
+        if event.get("ph") == "X" and event["name"] in origin and not CONTROL.match(event["name"]):
             by_function[origin[event["name"]]] += event["dur"] / 1e3 / args.months
+            if args.ops in (origin[event["name"]], "all"):
+                by_operation[f"{event['name']} ({origin[event['name']]})"] += event["dur"] / 1e3 / args.months
     by_module: collections.Counter[str] = collections.Counter()
     for name, ms in by_function.items():
         by_module[name.split(":")[0]] += ms
     total = sum(by_function.values())
 
-    print(f"{scenario.name}: {dims.researchers:,} researchers, {dims.firms} firms, {dims.stages} stages; one replication")
-    print(f"wall time per month: {wall * 1e3:.1f} ms ({dims.researchers / wall:.3g} researcher-months per second)")
+    print(f"{scenario.name}: {dims.researchers:,} researchers, {dims.firms} firms, {dims.stages} stages; {args.lanes} replication(s) vmapped")
+    print(f"wall time per month: {wall * 1e3:.1f} ms ({dims.researchers * args.lanes / wall:.3g} researcher-months per second)")
     print(f"operation time per month: {total:.1f} ms (profiled; the profiler adds overhead)\n")
     print(f"{'ms/month':>9} {'share':>6}  module")
     for name, ms in by_module.most_common():
@@ -85,6 +98,10 @@ def main() -> None:
     print(f"\n{'ms/month':>9} {'share':>6}  function")
     for name, ms in by_function.most_common(args.top):
         print(f"{ms:9.2f} {ms / total:6.1%}  {name}")
+    if args.ops:
+        print(f"\n{'ms/month':>9}  operation in {args.ops}")
+        for name, ms in by_operation.most_common(args.top):
+            print(f"{ms:9.3f}  {name}")
 
 
 def _origins(hlo: str) -> dict[str, str]:

@@ -7,7 +7,7 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 
-from talentwar.engine import knowledge
+from talentwar.engine import knowledge, segments
 from talentwar.engine.mechanisms import compute
 from talentwar.engine.params import PRODUCT, Params
 from talentwar.engine.state import Researchers, State
@@ -26,14 +26,14 @@ class FirmView(NamedTuple):
 def research_staff(r: Researchers, params: Params) -> jax.Array:
     """Employed researchers in every role but product, per firm [F]."""
     research = (params.is_employer[r.firm] > 0) & (r.role != PRODUCT)
-    return jax.ops.segment_sum(research.astype(jnp.float32), r.firm, params.is_employer.shape[0])
+    return segments.segment_sum(research.astype(jnp.float32), r.firm, params.is_employer.shape[0])
 
 
 def observe(state: State, params: Params) -> FirmView:
     r = state.researchers
     n_firms = params.is_employer.shape[0]
     employed = params.is_employer[r.firm] > 0
-    headcount = jax.ops.segment_sum(employed.astype(jnp.float32), r.firm, n_firms)
+    headcount = segments.segment_sum(employed.astype(jnp.float32), r.firm, n_firms)
     staff = research_staff(r, params)
     known = knowledge.known(state.firms.ranked, state.firms.codified, params.knowledge_overlap)
     return FirmView(

@@ -22,6 +22,8 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 
+from talentwar.engine import segments
+
 RANKS = 6  # people per firm and stage who count; the 7th best adds at most (1 - w)^6 of their knowledge
 BUS_FACTOR_CAP = 8  # bus factors above this are reported as BUS_FACTOR_CAP + 1 (metrics.py)
 DEPTH = BUS_FACTOR_CAP + RANKS  # levels ranked each month: up to BUS_FACTOR_CAP leave, RANKS remain
@@ -46,7 +48,7 @@ def rank(knowledge: jax.Array, firm: jax.Array, n_firms: int, depth: int = DEPTH
 
     def next_level(d, carry):
         remaining, at_level, levels = carry
-        top = jax.ops.segment_max(remaining, firm, n_firms)
+        top = segments.segment_max(remaining, firm, n_firms)
         holding = (remaining >= top[firm]) & (remaining >= 0.0)
         return jnp.where(holding, -1.0, remaining), jnp.where(holding, d, at_level), levels.at[d].set(jnp.maximum(top, 0.0))
 
@@ -56,13 +58,13 @@ def rank(knowledge: jax.Array, firm: jax.Array, n_firms: int, depth: int = DEPTH
     start = (knowledge, jnp.full(knowledge.shape, depth, jnp.int32), jnp.zeros((depth, n_firms, n_stages), knowledge.dtype))
     _, at_level, levels = jax.lax.fori_loop(0, depth, next_level, start)  # at_level: depth = below every ranked level
     cell = (at_level * n_firms + firm[:, None]) * n_stages + jnp.arange(n_stages)[None, :]
-    counts = jax.ops.segment_sum(jnp.ones(knowledge.shape, jnp.float32).reshape(-1), cell.reshape(-1), (depth + 1) * n_firms * n_stages)
+    counts = segments.segment_sum(jnp.ones(knowledge.shape, jnp.float32).reshape(-1), cell.reshape(-1), (depth + 1) * n_firms * n_stages)
     return Ranked(level=levels, count=counts.reshape(depth + 1, n_firms, n_stages)[:depth])
 
 
 def nobody_knows(firm: jax.Array, n_firms: int, n_stages: int, depth: int = DEPTH) -> Ranked:
     """rank() when every knowledge level is 0: one level, 0, held by everyone in the firm."""
-    headcount = jax.ops.segment_sum(jnp.ones(firm.shape, jnp.float32), firm, n_firms)
+    headcount = segments.segment_sum(jnp.ones(firm.shape, jnp.float32), firm, n_firms)
     count = jnp.zeros((depth, n_firms, n_stages), jnp.float32).at[0].set(jnp.broadcast_to(headcount[:, None], (n_firms, n_stages)))
     return Ranked(level=jnp.zeros((depth, n_firms, n_stages), jnp.float32), count=count)
 

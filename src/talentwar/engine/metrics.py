@@ -11,6 +11,7 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 
+from talentwar.engine import compact, segments
 from talentwar.engine.firm_view import FirmView
 from talentwar.engine.knowledge import BUS_FACTOR_CAP, Ranked, combine, without_top
 from talentwar.engine.mechanisms.capability import money_saved
@@ -158,7 +159,7 @@ def observe(trace: MonthTrace, params: Params, move_capacity: int) -> Observatio
 
 def _by(firm: jax.Array, columns: list[jax.Array], n_firms: int) -> list[jax.Array]:
     stacked = jnp.stack([c.astype(jnp.float32) for c in columns], axis=-1)
-    summed = jax.ops.segment_sum(stacked, firm, n_firms)
+    summed = segments.segment_sum(stacked, firm, n_firms)
     return [summed[:, i] for i in range(len(columns))]
 
 
@@ -214,12 +215,12 @@ def _firm_metrics(t: MonthTrace, params: Params) -> jax.Array:
     )
     separated, burnout = _by(t.after_poaching.firm, [t.separated, t.separated & t.after_poaching.on_product], F)
     pair = t.start.firm * F + t.offers.poacher  # origin x acquirer
-    per_rival = jax.ops.segment_sum(
+    per_rival = segments.segment_sum(
         jnp.stack([t.accepted.astype(jnp.float32), t.transfer.gained.sum(-1), t.transfer.replication_months], axis=-1),
-        jnp.where(t.accepted, pair, F * F),
-        F * F + 1,
-    )[: F * F].reshape(F, F, 3)
-    top_salary = jax.ops.segment_max(jnp.where(employed, end.salary, 0.0), end.firm, F)
+        jnp.where(t.accepted, pair, -1),  # -1: not a move, dropped
+        F * F,
+    ).reshape(F, F, 3)
+    top_salary = segments.segment_max(jnp.where(employed, end.salary, 0.0), end.firm, F)
     per_head = 1.0 / jnp.maximum(headcount, 1.0)
     columns = [
         headcount,
@@ -282,24 +283,27 @@ def _move_log(t: MonthTrace, capacity: int) -> MoveLog:
     r0, r1, r2, r3 = t.start, t.after_poaching, t.after_separation, t.end.researchers
     N = r0.firm.shape[0]
     valid = jnp.concatenate([t.accepted, t.separated, t.hired])  # event e = kind * N + researcher
-    position = jnp.cumsum(valid) - 1
+    position = compact.running_count(valid) - 1
     slot = jnp.where(valid & (position < capacity), position, capacity)
-    # One scatter of event numbers into the log's slots, then a gather per column: scattering every
-    # column's 3N values cost ten serial passes over 3N elements (4 ms a month at N = 1e5).
+    # One scatter of event numbers into the log's slots, then per column a gather from each kind's
+    # array: scattering every column's 3N values cost ten serial passes over 3N elements (4 ms a
+    # month at N = 1e5), and stacking the three kinds' arrays first still copied 3N per column.
     event = jnp.full((capacity,), 3 * N, jnp.int32).at[slot].set(jnp.arange(3 * N, dtype=jnp.int32), mode="drop")
     logged = event < 3 * N
     kind, who = jnp.minimum(event // N, 2), event % N
 
-    def column(values: jax.Array, fill) -> jax.Array:
-        """`values` [3, N] (one row per kind of move) at each logged event; `fill` in empty slots."""
-        return jnp.where(logged, values[kind, who], jnp.asarray(fill, values.dtype))
+    def column(by_kind: tuple[jax.Array, jax.Array, jax.Array], fill) -> jax.Array:
+        """Each kind of move's values [N] (poached, separated, hired) at each logged event; `fill` in empty slots."""
+        poached, separated, hired = (values[who] for values in by_kind)
+        value = jnp.where(kind == 0, poached, jnp.where(kind == 1, separated, hired))
+        return jnp.where(logged, value, jnp.asarray(fill, value.dtype))
 
-    def across(field: str, start: Researchers, middle: Researchers, end: Researchers) -> jax.Array:
-        return jnp.stack([getattr(start, field), getattr(middle, field), getattr(end, field)])
+    def across(field: str, start: Researchers, middle: Researchers, end: Researchers) -> tuple[jax.Array, jax.Array, jax.Array]:
+        return getattr(start, field), getattr(middle, field), getattr(end, field)
 
     sign_on = jnp.where(t.accepted, t.offers.sign_on, 0.0)
     zeros = jnp.zeros(N, jnp.float32)
-    carried = jnp.stack([t.transfer.arrived.sum(-1), r1.knowledge.sum(-1), r3.knowledge.sum(-1)])
+    carried = (t.transfer.arrived.sum(-1), r1.knowledge.sum(-1), r3.knowledge.sum(-1))
     return MoveLog(
         researcher=jnp.where(logged, who, -1),
         kind=jnp.where(logged, kind, 0).astype(jnp.int8),
@@ -309,7 +313,7 @@ def _move_log(t: MonthTrace, capacity: int) -> MoveLog:
         stage=column(across("stage", r0, r1, r3), 0),
         salary_before=column(across("salary", r0, r1, r2), 0.0),
         salary_after=column(across("salary", r1, r2, r3), 0.0),
-        sign_on=column(jnp.stack([sign_on, zeros, zeros]), 0.0),
+        sign_on=column((sign_on, zeros, zeros), 0.0),
         knowledge_carried=column(carried, 0.0),
         events=valid.sum().astype(jnp.int32),
     )

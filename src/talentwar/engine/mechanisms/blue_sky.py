@@ -15,6 +15,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
+from talentwar.engine import segments
 from talentwar.engine.params import PRODUCT, Params
 from talentwar.engine.state import Researchers, State
 from talentwar.engine.switches import switch
@@ -30,7 +31,7 @@ def autonomy(r: Researchers, params: Params, *firms: jax.Array) -> tuple[jax.Arr
     n_firms = params.is_employer.shape[0]
     research = (params.is_employer[r.firm] > 0) & (r.role != PRODUCT)
     skill_sum = jax.ops.segment_sum(jnp.where(research, r.skill, 0.0), r.firm, n_firms)
-    staff = jax.ops.segment_sum(research.astype(jnp.float32), r.firm, n_firms)
+    staff = segments.segment_sum(research.astype(jnp.float32), r.firm, n_firms)
     mean_skill = jnp.where(staff > 0, skill_sum / jnp.maximum(staff, 1.0), 1.0)
 
     def at(firm: jax.Array) -> jax.Array:

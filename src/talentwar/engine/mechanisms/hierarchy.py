@@ -21,6 +21,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
+from talentwar.engine import segments
 from talentwar.engine.mechanisms.poaching import Offers
 from talentwar.engine.params import N_ROLES, RESEARCH_ENGINEER, Params
 from talentwar.engine.state import Researchers
@@ -43,7 +44,7 @@ def update(r: Researchers, offers: Offers, params: Params) -> Researchers:
     employed = params.is_employer[r.firm] > 0
     cell = r.firm * N_ROLES + r.role.astype(jnp.int32)
     pay_sum = jax.ops.segment_sum(jnp.where(employed, r.salary, 0.0), cell, n_firms * N_ROLES)
-    peers = jax.ops.segment_sum(employed.astype(jnp.float32), cell, n_firms * N_ROLES)
+    peers = segments.segment_sum(employed.astype(jnp.float32), cell, n_firms * N_ROLES)
     peer_pay = pay_sum[cell] / jnp.maximum(peers[cell], 1.0)
     best_seen = jnp.maximum(peer_pay, jnp.where(offers.made, offers.salary, 0.0))
     reference = r.reference_pay + on * employed * params.reference_drift * (best_seen - r.reference_pay)
@@ -52,7 +53,7 @@ def update(r: Researchers, offers: Offers, params: Params) -> Researchers:
     salary = jnp.where(matched, reference, r.salary)
 
     shortfall = jnp.maximum(reference - salary, 0.0) / jnp.maximum(reference, 1e-6)
-    has_class = jax.ops.segment_sum((r.protected & employed).astype(jnp.float32), r.firm, n_firms) > 0
+    has_class = segments.segment_sum((r.protected & employed).astype(jnp.float32), r.firm, n_firms) > 0
     alienated = employed & ~r.protected & (r.role > RESEARCH_ENGINEER) & has_class[r.firm]  # infra, data, product
     morale = r.morale + params.morale_recovery * (1.0 - r.morale) - params.pay_gap_sensitivity * shortfall
     morale = morale - params.toxicity * alienated

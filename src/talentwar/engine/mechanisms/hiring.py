@@ -17,7 +17,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
-from talentwar.engine import rng
+from talentwar.engine import rng, segments
 from talentwar.engine.mechanisms import liquidity
 from talentwar.engine.moves import join
 from talentwar.engine.params import N_ROLES, Params
@@ -53,7 +53,7 @@ def hire(state: State, params: Params, key: jax.Array, just_left: jax.Array) -> 
     n_cells = params.cell_target.shape[0]
     employed = params.is_employer[r.firm] > 0
     cell_of = (r.firm * N_ROLES + r.role.astype(jnp.int32)) * S + r.stage.astype(jnp.int32)
-    staffed = jax.ops.segment_sum(employed.astype(jnp.int32), cell_of, n_cells)
+    staffed = segments.segment_sum(employed.astype(jnp.int32), cell_of, n_cells)
     vacancies = jnp.maximum(params.cell_target - staffed, 0) * (switch(params, "M16") > 0)
     cumulative_vacancies = jnp.cumsum(vacancies)
     n_vacancies = cumulative_vacancies[-1]

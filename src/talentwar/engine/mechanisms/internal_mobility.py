@@ -12,7 +12,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
-from talentwar.engine import rng
+from talentwar.engine import rng, segments
 from talentwar.engine.params import RESEARCH_ENGINEER, Params
 from talentwar.engine.state import Researchers
 from talentwar.engine.switches import switch
@@ -23,7 +23,7 @@ def move_internally(r: Researchers, params: Params, key: jax.Array) -> tuple[Res
     on = switch(params, "M16") > 0
     n_firms = params.is_employer.shape[0]
     employed = params.is_employer[r.firm] > 0
-    has_class = jax.ops.segment_sum((r.protected & employed).astype(jnp.float32), r.firm, n_firms) > 0
+    has_class = segments.segment_sum((r.protected & employed).astype(jnp.float32), r.firm, n_firms) > 0
     grant_rate = params.internal_mobility[r.firm] * (1.0 - params.mobility_blinding * has_class[r.firm])
     asking = on & employed & r.wants_ai_role & ~r.protected
     granted = asking & (rng.uniform(key, r.firm.shape) < grant_rate)

@@ -85,8 +85,10 @@ def make_offers(
     )
     by_value = jnp.power(jnp.maximum(perceived, 0.0), params.targeting_sharpness)
     target_weight = (jnp.where(params.value_targeting > 0, by_value, 1.0) * hunted).reshape(C, F)
-    hunted_headcount = (jnp.broadcast_to(hunted, (F, S, R, T, F)) * count5).reshape(C, F).sum(0)
-    weighted_headcount = (target_weight * count[:, None]).sum(0)
+    # Sums over strata as products with the head counts: XLA's CPU reductions over the leading
+    # axis of [C, F] took about 1.5 ms each at C = 5,000, F = 50; a matrix product takes a tenth.
+    hunted_headcount = count @ jnp.broadcast_to(hunted, (F, S, R, T, F)).reshape(C, F)
+    weighted_headcount = count @ target_weight
     rate = params.offer_rate * target_weight * hunted_headcount / jnp.maximum(weighted_headcount, 1e-30)
 
     # Fit the expected cost of offers into each poacher's monthly budget.
@@ -97,7 +99,7 @@ def make_offers(
         mean_salary[:, None] * jnp.maximum(params.salary_premium, 0.0),
     )
     expected_cost = params.buyout_fraction * mean_unvested[:, None] + mean(params.offer_equity) + expected_raise
-    expected_spend = (rate * count[:, None] * expected_cost).sum(0)
+    expected_spend = count @ (rate * expected_cost)
     rate = rate * jnp.minimum(1.0, params.monthly_budget / jnp.maximum(expected_spend, 1e-30))
     rate = rate * switch(params, "M10")
 
