@@ -103,3 +103,18 @@ def test_without_counter_offers_the_second_answer_would_equal_the_first(mini):
     second = choice.decide(state, params, view, offers, unvested, key, staying)
     np.testing.assert_array_equal(np.asarray(second[0]), np.asarray(first))
     np.testing.assert_array_equal(np.asarray(second[1]), np.asarray(held))
+
+
+def test_targeting_sharpness_one_skips_the_power_and_other_values_apply_it(mini):
+    """make_offers skips x ** sharpness when every poacher's sharpness is 1: exact, since x ** 1 is x
+    in XLA's arithmetic; any other sharpness still reweights the strata, so offers go elsewhere."""
+    from tests.conftest import first_offers
+
+    x = jnp.linspace(0.0, 50.0, 100_001, dtype=jnp.float32)
+    np.testing.assert_array_equal(np.asarray(jax.jit(jnp.power)(x, jnp.ones_like(x))), np.asarray(x))
+    poacher = next(i for i, firm in enumerate(mini.firms) if firm.poaching is not None and firm.poaching.offer_rate > 0)
+    made = {}
+    for sharpness in (1.0, 4.0):
+        offers = first_offers(with_firm(mini, poacher, poaching={"targeting_sharpness": sharpness}))[-1]
+        made[sharpness] = np.asarray(offers.made)
+    assert made[1.0].any() and (made[1.0] != made[4.0]).any()

@@ -293,17 +293,18 @@ def _move_log(t: MonthTrace, capacity: int) -> MoveLog:
     kind, who = jnp.minimum(event // N, 2), event % N
 
     def column(by_kind: tuple[jax.Array, jax.Array, jax.Array], fill) -> jax.Array:
-        """Each kind of move's values [N] (poached, separated, hired) at each logged event; `fill` in empty slots."""
+        """Each kind of move's values [N, ...] (poached, separated, hired) at each logged event; `fill` in empty slots."""
         poached, separated, hired = (values[who] for values in by_kind)
-        value = jnp.where(kind == 0, poached, jnp.where(kind == 1, separated, hired))
-        return jnp.where(logged, value, jnp.asarray(fill, value.dtype))
+        rows = lambda x: x.reshape(x.shape + (1,) * (poached.ndim - 1))  # noqa: E731  [K] against [K, ...]
+        value = jnp.where(rows(kind == 0), poached, jnp.where(rows(kind == 1), separated, hired))
+        return jnp.where(rows(logged), value, jnp.asarray(fill, value.dtype))
 
     def across(field: str, start: Researchers, middle: Researchers, end: Researchers) -> tuple[jax.Array, jax.Array, jax.Array]:
         return getattr(start, field), getattr(middle, field), getattr(end, field)
 
     sign_on = jnp.where(t.accepted, t.offers.sign_on, 0.0)
     zeros = jnp.zeros(N, jnp.float32)
-    carried = (t.transfer.arrived.sum(-1), r1.knowledge.sum(-1), r3.knowledge.sum(-1))
+    carried = (t.transfer.arrived, r1.knowledge, r3.knowledge)  # [N, S]: summed over stages once gathered
     return MoveLog(
         researcher=jnp.where(logged, who, -1),
         kind=jnp.where(logged, kind, 0).astype(jnp.int8),
@@ -314,6 +315,6 @@ def _move_log(t: MonthTrace, capacity: int) -> MoveLog:
         salary_before=column(across("salary", r0, r1, r2), 0.0),
         salary_after=column(across("salary", r1, r2, r3), 0.0),
         sign_on=column((sign_on, zeros, zeros), 0.0),
-        knowledge_carried=column(carried, 0.0),
-        events=valid.sum().astype(jnp.int32),
+        knowledge_carried=column(carried, 0.0).sum(-1),
+        events=position[-1] + 1,  # moves this month, logged or not
     )

@@ -83,7 +83,12 @@ def make_offers(
         * params.hunts_stage.T[None, :, None, None, :]
         * params.hunts_role.T[None, None, :, None, :]
     )
-    by_value = jnp.power(jnp.maximum(perceived, 0.0), params.targeting_sharpness)
+    by_value = jax.lax.cond(  # x ** 1 is x exactly; the power is most of the arithmetic over strata x poachers
+        jnp.all(params.targeting_sharpness == 1.0),
+        lambda x: x,
+        lambda x: jnp.power(x, params.targeting_sharpness),
+        jnp.maximum(perceived, 0.0),
+    )
     target_weight = (jnp.where(params.value_targeting > 0, by_value, 1.0) * hunted).reshape(C, F)
     # Sums over strata as products with the head counts: XLA's CPU reductions over the leading
     # axis of [C, F] took about 1.5 ms each at C = 5,000, F = 50; a matrix product takes a tenth.
