@@ -17,7 +17,7 @@ import jax
 import jax.numpy as jnp
 
 MAX_LANES = 64
-ROWS_PER_LANE = 8  # fewer rows per segment and lane than this and the lanes cost more than they save
+ROWS_PER_LANE = 8  # lanes only while each keeps at least this many rows on average (a choice, not tuned)
 _GOLDEN = 0x9E3779B1  # Fibonacci hashing: the top bits of i * 2^32 / phi spread consecutive rows
 
 
