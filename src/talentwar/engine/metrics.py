@@ -302,7 +302,6 @@ def _move_log(t: MonthTrace, capacity: int) -> MoveLog:
     def across(field: str, start: Researchers, middle: Researchers, end: Researchers) -> tuple[jax.Array, jax.Array, jax.Array]:
         return getattr(start, field), getattr(middle, field), getattr(end, field)
 
-    sign_on = jnp.where(t.accepted, t.offers.sign_on, 0.0)
     zeros = jnp.zeros(N, jnp.float32)
     carried = (t.transfer.arrived, r1.knowledge, r3.knowledge)  # [N, S]: summed over stages once gathered
     return MoveLog(
@@ -314,7 +313,7 @@ def _move_log(t: MonthTrace, capacity: int) -> MoveLog:
         stage=column(across("stage", r0, r1, r3), 0),
         salary_before=column(across("salary", r0, r1, r2), 0.0),
         salary_after=column(across("salary", r1, r2, r3), 0.0),
-        sign_on=column((sign_on, zeros, zeros), 0.0),
+        sign_on=column((t.offers.sign_on, zeros, zeros), 0.0),  # poached events are accepted offers
         knowledge_carried=column(carried, 0.0).sum(-1),
         events=position[-1] + 1,  # moves this month, logged or not
     )
