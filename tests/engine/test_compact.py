@@ -82,3 +82,62 @@ def test_choice_and_knowledge_gain_on_offer_holders_equal_the_pass_over_everyone
     want = jnp.where(offers.made[:, None], gain((arrived, offers.poacher)), 0.0)
     np.testing.assert_array_equal(np.asarray(got), np.asarray(want))
     assert float(got.max()) > 0.0
+
+
+@pytest.mark.parametrize("size", [1, 2, 7, 1000, 1001])
+def test_draws_at_chosen_rows_equal_the_whole_draw_at_those_rows(size):
+    """rng.*_at hash only the rows asked for, and give each the number the whole draw gives it."""
+    from talentwar.engine import rng
+    from talentwar.engine.params import FIXED, LOGNORMAL, UNIFORM, Distributions
+    from talentwar.engine.sampling import draw_money_at, draw_money_from
+
+    key = jax.random.key(7)
+    rows = jnp.asarray(np.random.default_rng(size).integers(0, size, 50), jnp.int32)
+    np.testing.assert_array_equal(np.asarray(rng.bits_at(key, size, rows)), np.asarray(rng.bits(key, (size,)))[rows])
+    np.testing.assert_array_equal(np.asarray(rng.uniform_at(key, size, rows)), np.asarray(rng.uniform(key, (size,)))[rows])
+    # Transcendental functions: XLA's CPU code can differ in the last bit between a vector loop
+    # and its tail, so the same number at another position may round differently (1 ulp).
+    np.testing.assert_allclose(np.asarray(rng.logistic_at(key, size, rows)), np.asarray(rng.logistic(key, (size,)))[rows], rtol=1e-6)
+    table = Distributions(jnp.asarray([FIXED, UNIFORM, LOGNORMAL]), jnp.asarray([5.0, 100.0, 300.0]), jnp.asarray([0.0, 200.0, 0.4]))
+    index = jnp.arange(size, dtype=jnp.int32) % 3
+    whole = np.asarray(draw_money_from(key, table, index))
+    np.testing.assert_allclose(np.asarray(draw_money_at(key, size, rows, table, index[rows])), whole[rows], rtol=1e-6)
+
+
+def test_offer_terms_and_hires_on_the_selected_rows_equal_the_pass_over_everyone(mini, monkeypatch):
+    """M10's offer terms (receivers only) and M16's hires (the hired only), in blocks of 4, against
+    the same functions run on every row (a block as large as the population) and masked."""
+    from talentwar.engine.mechanisms import hiring
+    from tests.conftest import first_offers, with_firm
+
+    scenario = with_firm(
+        mini,
+        1,
+        poaching={
+            "offer_rate": 0.9,
+            "salary_distribution": {"dist": "lognormal", "median": 500, "sigma": 0.3},
+            "monthly_budget": 2000.0,
+        },
+    )
+    data = scenario.model_dump()
+    data["firms"][0]["separation_rate"] = 0.3  # hires to make
+    scenario = type(scenario).model_validate(data)
+    results = {}
+    for block in (4, None):  # None: the plain pass over everyone
+        monkeypatch.setattr(compact, "block_size", (lambda n: 4) if block else (lambda n: n))
+        params, state, view, unvested, offers = first_offers(scenario)
+        left, separated = hiring.separate(state, params, jax.random.key(3))
+        hired_state, hired = hiring.hire(left, params, jax.random.key(4), separated)
+        results[block] = (offers, hired, hired_state.researchers)
+    (offers, hired, after), (every, hired_every, after_every) = results[4], results[None]
+    received = np.asarray(offers.made | offers.over_budget)
+    assert received.sum() > 4 and np.asarray(offers.over_budget).any() and np.asarray(offers.made).any()
+    np.testing.assert_array_equal(np.asarray(offers.made), np.asarray(every.made))
+    np.testing.assert_array_equal(np.asarray(offers.over_budget), np.asarray(every.over_budget))
+    np.testing.assert_array_equal(np.asarray(offers.poacher)[received], np.asarray(every.poacher)[received])
+    for name in ("salary", "sign_on", "equity_value", "cost"):  # lognormal salaries: to the last bit or 1 ulp (above)
+        np.testing.assert_allclose(np.asarray(getattr(offers, name))[received], np.asarray(getattr(every, name))[received], rtol=1e-6)
+    assert int(hired.sum()) > 4
+    np.testing.assert_array_equal(np.asarray(hired), np.asarray(hired_every))
+    for got, want in zip(after, after_every, strict=True):
+        np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-6)

@@ -1,18 +1,21 @@
-"""Per-researcher work on the few who need it: offer holders, movers.
+"""Per-researcher work on the few who need it: offer holders, movers, hires.
 
 In a month only a small share of researchers hold an offer (about 0.5% in talent-war-2026
-scaled to 100,000 researchers) and fewer move, yet the choice (M9) and the knowledge a mover
-brings (M12) were computed for all N and then masked. `where_selected` gathers the selected
-rows into a block of static size, runs the function on the block and scatters its results
-back. A month with more selected rows than the block holds runs further blocks (a while loop,
-whose count a vmapped batch takes from its busiest replication; the others' extra rounds change
-nothing), so no row is ever dropped.
+scaled to 100,000 researchers) and fewer move or are hired, yet the offer's terms (M10), the
+choice (M9), the knowledge a mover brings (M12) and a hire's terms (M16) were computed for all N
+and then masked. `where_selected` gathers the selected rows into a block of static size, runs
+the function on the block and scatters its results back. A month with more selected rows than
+the block holds runs further blocks (a while loop, whose count a vmapped batch takes from its
+busiest replication; the others' extra rounds change nothing), so no row is ever dropped.
 
-The function must treat rows independently (no sums or ranks across rows) and take its random
-draws as inputs made for the whole population: then each selected row gets the full pass's
+The function must treat rows independently (no sums or ranks across rows) and draw its random
+numbers by row number (`rng.uniform_at(key, N, row)`: the row-th number of the whole draw,
+whoever else is selected) or take them as inputs: then each selected row gets the full pass's
 inputs and arithmetic. Its place in a block depends only on its own replication's mask, so
-results do not depend on batching (docs/ODD.md 7.18); tests/engine/test_compact.py checks the
-results against the full pass bit for bit.
+results do not depend on batching (docs/ODD.md 7.18). tests/engine/test_compact.py checks the
+results against the full pass; they agree bit for bit except that XLA's CPU code for
+transcendental functions (log, exp) can round the last bit differently in a vector loop's tail,
+so a value at another position may differ by one unit in the last place.
 """
 
 from __future__ import annotations
@@ -61,13 +64,17 @@ def where_selected(fn: Callable[[Any], Any], mask: jax.Array, inputs: Any, fill:
 
     def run_block(carry):
         j, out = carry
-        wanted = j * block + jnp.arange(1, block + 1, dtype=jnp.int32)  # ranks this block takes
-        row = jnp.searchsorted(rank, wanted, side="left", method="scan_unrolled").astype(jnp.int32)
-        row = jnp.where(wanted <= count, row, n)  # n: an empty slot, dropped on the way back
+        # Block j holds the selected rows ranked j * block + 1 .. (j + 1) * block: one scatter of
+        # row numbers into their places (others dropped), cheaper than searching the ranks.
+        place = jnp.where(mask, rank - 1 - j * block, block)
+        place = jnp.where((place >= 0) & (place < block), place, block)
+        row = jnp.full(block, n, jnp.int32).at[place].set(jnp.arange(n, dtype=jnp.int32), mode="drop")  # n: an empty slot
         rows = jax.tree_util.tree_map(lambda a: a[jnp.minimum(row, n - 1)], inputs)
         values = fn(rows)
         return j + 1, jax.tree_util.tree_map(lambda o, v: o.at[row].set(v.astype(o.dtype), mode="drop"), out, values)
 
-    _, out = jax.lax.while_loop(lambda carry: carry[0] * block < count, run_block, (jnp.int32(0), out))
+    # The first block outside the loop: vmapped, a loop selects every carried array per lane in
+    # every round, which cost more than the block's work (docs/performance.md).
+    j, out = run_block((jnp.int32(0), out))
+    _, out = jax.lax.while_loop(lambda carry: carry[0] * block < count, run_block, (j, out))
     return out
-

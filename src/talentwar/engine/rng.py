@@ -51,9 +51,29 @@ def bits(key: jax.Array, shape: tuple[int, ...]) -> jax.Array:
     return jnp.concatenate([high, low])[:size].reshape(shape)
 
 
+def bits_at(key: jax.Array, size: int, rows: jax.Array) -> jax.Array:
+    """bits(key, (size,))[rows], hashing only those rows: a row's number never depends on which
+    other rows are drawn. `rows` is int32 in [0, size)."""
+    half = (size + 1) // 2
+    words = jax.random.key_data(key).astype(jnp.uint32).reshape(-1)
+    row = rows.astype(jnp.uint32)
+    first = row < half  # the first half takes each hash's high word, the second half its low word
+    high, low = _threefry(words[0], words[1], jnp.where(first, row, row - half), jnp.zeros_like(row))
+    return jnp.where(first, high, low)
+
+
 def uniform(key: jax.Array, shape: tuple[int, ...]) -> jax.Array:
     """float32 in the open interval (0, 1): never exactly 0 or 1, so log and ndtri are safe."""
-    mantissa = (bits(key, shape) >> (32 - _MANTISSA)).astype(jnp.float32)
+    return _to_unit(bits(key, shape))
+
+
+def uniform_at(key: jax.Array, size: int, rows: jax.Array) -> jax.Array:
+    """uniform(key, (size,))[rows], computed for those rows only (bit for bit the same)."""
+    return _to_unit(bits_at(key, size, rows))
+
+
+def _to_unit(words: jax.Array) -> jax.Array:
+    mantissa = (words >> (32 - _MANTISSA)).astype(jnp.float32)
     return (mantissa + 0.5) * (1.0 / (1 << _MANTISSA))
 
 
@@ -62,7 +82,15 @@ def normal(key: jax.Array, shape: tuple[int, ...]) -> jax.Array:
 
 
 def logistic(key: jax.Array, shape: tuple[int, ...]) -> jax.Array:
-    u = uniform(key, shape)
+    return _logit(uniform(key, shape))
+
+
+def logistic_at(key: jax.Array, size: int, rows: jax.Array) -> jax.Array:
+    """logistic(key, (size,))[rows], computed for those rows only."""
+    return _logit(uniform_at(key, size, rows))
+
+
+def _logit(u: jax.Array) -> jax.Array:
     return jnp.log(u) - jnp.log1p(-u)
 
 

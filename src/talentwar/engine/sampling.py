@@ -40,7 +40,16 @@ def draw_money_from(key: jax.Array, table: Distributions, index: jax.Array) -> j
     into the quantile, which reads them several times, XLA recomputed the 20 Threefry rounds for
     each read (3.2 ms against 0.5 ms per 100,000 draws, docs/performance.md).
     """
-    u = rng.uniform(key, index.shape)
+    return _money_from(rng.uniform(key, index.shape), table, index)
+
+
+def draw_money_at(key: jax.Array, size: int, rows: jax.Array, table: Distributions, index: jax.Array) -> jax.Array:
+    """draw_money_from(key, table, index_of_all)[rows] for `index` = index_of_all[rows], computed
+    for those rows only (a population of `size`), with the same numbers."""
+    return _money_from(rng.uniform_at(key, size, rows), table, index)
+
+
+def _money_from(u: jax.Array, table: Distributions, index: jax.Array) -> jax.Array:
     return jax.lax.cond(
         jnp.any(table.kind == LOGNORMAL),
         lambda u: _inverse_money(u, take(table, index)),

@@ -51,10 +51,13 @@ def decide(
     """
     r = state.researchers
     staying = r.salary if staying_salary is None else staying_salary
-    noise = rng.logistic(key, offers.made.shape)  # drawn for all, so a row's draw does not depend on who else holds an offer
-    return compact.where_selected(
-        lambda rows: _decide(params, view, *rows), offers.made, (r, offers, unvested, staying, noise), fill=(False, False)
-    )
+    n = offers.made.shape[0]
+
+    def holders(rows):  # the taste draw of row i is the i-th of N, whoever else holds an offer
+        row, *rest = rows
+        return _decide(params, view, *rest, rng.logistic_at(key, n, row))
+
+    return compact.where_selected(holders, offers.made, (jnp.arange(n), r, offers, unvested, staying), fill=(False, False))
 
 
 def _decide(

@@ -17,11 +17,11 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
-from talentwar.engine import rng, segments
+from talentwar.engine import compact, rng, segments
 from talentwar.engine.mechanisms import liquidity
 from talentwar.engine.moves import join
 from talentwar.engine.params import N_ROLES, Params
-from talentwar.engine.sampling import draw_money_from
+from talentwar.engine.sampling import draw_money_at
 from talentwar.engine.state import State
 from talentwar.engine.switches import switch
 
@@ -63,20 +63,28 @@ def hire(state: State, params: Params, key: jax.Array, just_left: jax.Array) -> 
     selected = _sample_exactly(k_priority, available, jnp.minimum(n_vacancies, available.sum()))
     # Selected members fill consecutive vacancies from a random start (wrapping around), so a
     # short pool does not always favour the firms listed first.
-    order = jnp.cumsum(selected) - 1
+    order = compact.running_count(selected) - 1
     rotation = jnp.floor(jax.random.uniform(k_rotate) * n_vacancies).astype(order.dtype)
     place = jnp.mod(order + rotation, jnp.maximum(n_vacancies, 1))
     hired = selected
-    cell = jnp.minimum(jnp.searchsorted(cumulative_vacancies, place, side="right"), n_cells - 1)
+    n = hired.shape[0]
+    price = liquidity.equity_price(state.firms, params)
 
-    firm = cell // (N_ROLES * S)
-    equity_value = draw_money_from(k_equity, params.cell_equity, cell)
+    def terms(rows):  # for the hired only; row i takes the i-th of N draws, whoever else is hired
+        row, vacancy = rows
+        cell = jnp.minimum(jnp.searchsorted(cumulative_vacancies, vacancy, side="right"), n_cells - 1)
+        firm = cell // (N_ROLES * S)
+        salary = draw_money_at(k_salary, n, row, params.cell_salary, cell)
+        equity_value = draw_money_at(k_equity, n, row, params.cell_equity, cell)
+        return cell, firm, salary, equity_value / price[firm]
+
+    cell, firm, salary, grant_shares = compact.where_selected(terms, hired, (jnp.arange(n), place), fill=(0, 0, 0.0, 0.0))
     researchers = join(
         r,
         hired,
         firm=firm,
-        salary=draw_money_from(k_salary, params.cell_salary, cell),
-        grant_shares=equity_value / liquidity.equity_price(state.firms, params)[firm],
+        salary=salary,
+        grant_shares=grant_shares,
         grant_months=params.cell_grant_months[cell],
         grant_cliff=params.cell_grant_cliff[cell],
         knowledge=r.knowledge,

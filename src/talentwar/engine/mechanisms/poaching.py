@@ -31,10 +31,10 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 
-from talentwar.engine import rng
+from talentwar.engine import compact, rng
 from talentwar.engine.firm_view import FirmView
 from talentwar.engine.params import N_ROLES, Params
-from talentwar.engine.sampling import draw_money_from, mean
+from talentwar.engine.sampling import draw_money_at, mean
 from talentwar.engine.state import State
 from talentwar.engine.switches import switch
 
@@ -108,28 +108,35 @@ def make_offers(
     rate = rate * jnp.minimum(1.0, params.monthly_budget / jnp.maximum(expected_spend, 1e-30))
     rate = rate * switch(params, "M10")
 
-    # Who receives an offer, and from whom.
+    # Who receives an offer; then, for them only, from whom and on what terms.
     k_receive, k_poacher, k_salary, k_equity, k_priority = jax.random.split(key, 5)
+    n = stratum.shape[0]
     cumulative = jnp.cumsum(rate, axis=1)
     total = cumulative[:, -1]
-    made = (rng.uniform(k_receive, stratum.shape) < jnp.minimum(total[stratum], 1.0)) & view.employed
-    pick = rng.uniform(k_poacher, stratum.shape) * total[stratum]
-    poacher = _first_above(cumulative.reshape(-1), stratum, pick, F)
+    made = (rng.uniform(k_receive, (n,)) < jnp.minimum(total[stratum], 1.0)) & view.employed
 
-    salary = jnp.where(
-        drawn_salary[poacher],
-        draw_money_from(k_salary, params.offer_salary, poacher),
-        r.salary * (1.0 + params.salary_premium[poacher]),
+    def terms(rows):  # row i takes the i-th of N draws of each kind, whoever else receives an offer
+        row, c, current, held = rows
+        poacher = _first_above(cumulative.reshape(-1), c, rng.uniform_at(k_poacher, n, row) * total[c], F)
+        salary = jnp.where(
+            drawn_salary[poacher],
+            draw_money_at(k_salary, n, row, params.offer_salary, poacher),
+            current * (1.0 + params.salary_premium[poacher]),
+        )
+        sign_on = params.buyout_fraction[poacher] * held
+        equity_value = draw_money_at(k_equity, n, row, params.offer_equity, poacher)
+        cost = sign_on + equity_value + jnp.maximum(salary - current, 0.0)
+        bucket = jnp.minimum((rng.uniform_at(k_priority, n, row) * BUDGET_BUCKETS).astype(jnp.int32), BUDGET_BUCKETS - 1)
+        return poacher, salary, sign_on, equity_value, cost, poacher * BUDGET_BUCKETS + bucket
+
+    slots = F * BUDGET_BUCKETS  # a slot this large (no offer) is dropped from the sums
+    poacher, salary, sign_on, equity_value, cost, slot = compact.where_selected(
+        terms, made, (jnp.arange(n), stratum, r.salary, unvested), fill=(0, 0.0, 0.0, 0.0, 0.0, slots)
     )
-    sign_on = params.buyout_fraction[poacher] * unvested
-    equity_value = draw_money_from(k_equity, params.offer_equity, poacher)
-    cost = sign_on + equity_value + jnp.maximum(salary - r.salary, 0.0)
 
     # Strict budget: offers in random priority order while the cumulative cost fits.
-    bucket = jnp.minimum((rng.uniform(k_priority, stratum.shape) * BUDGET_BUCKETS).astype(jnp.int32), BUDGET_BUCKETS - 1)
-    slot = poacher * BUDGET_BUCKETS + bucket
-    spent = jax.ops.segment_sum(jnp.where(made, cost, 0.0), slot, F * BUDGET_BUCKETS).reshape(F, BUDGET_BUCKETS)
-    within = jnp.cumsum(spent, axis=1).reshape(-1)[slot] <= params.monthly_budget[poacher]
+    spent = jax.ops.segment_sum(cost, slot, slots).reshape(F, BUDGET_BUCKETS)
+    within = jnp.cumsum(spent, axis=1).reshape(-1)[jnp.minimum(slot, slots - 1)] <= params.monthly_budget[poacher]
     return Offers(
         made=made & within,
         poacher=poacher,
