@@ -94,6 +94,7 @@ def test_draws_at_chosen_rows_equal_the_whole_draw_at_those_rows(size):
     key = jax.random.key(7)
     rows = jnp.asarray(np.random.default_rng(size).integers(0, size, 50), jnp.int32)
     np.testing.assert_array_equal(np.asarray(rng.bits_at(key, size, rows)), np.asarray(rng.bits(key, (size,)))[rows])
+    np.testing.assert_array_equal(np.asarray(rng.bits_at(key, size, None)), np.asarray(rng.bits(key, (size,))))  # every row
     np.testing.assert_array_equal(np.asarray(rng.uniform_at(key, size, rows)), np.asarray(rng.uniform(key, (size,)))[rows])
     # Transcendental functions: XLA's CPU code can differ in the last bit between a vector loop
     # and its tail, so the same number at another position may round differently (1 ulp).

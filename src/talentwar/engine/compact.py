@@ -9,8 +9,8 @@ the block holds runs further blocks (a while loop, whose count a vmapped batch t
 busiest replication; the others' extra rounds change nothing), so no row is ever dropped.
 
 The function must treat rows independently (no sums or ranks across rows) and draw its random
-numbers by row number (`rng.uniform_at(key, N, row)`: the row-th number of the whole draw,
-whoever else is selected) or take them as inputs: then each selected row gets the full pass's
+numbers by row number (`numbered=True` and `rng.uniform_at(key, N, rows)`: the row-th number
+of the whole draw, whoever else is selected) or take them as inputs: then each selected row gets the full pass's
 inputs and arithmetic. Its place in a block depends only on its own replication's mask, so
 results do not depend on batching (docs/ODD.md 7.18). tests/engine/test_compact.py checks the
 results against the full pass; they agree bit for bit except that XLA's CPU code for
@@ -45,21 +45,26 @@ def running_count(mask: jax.Array) -> jax.Array:
     return jax.lax.associative_scan(jnp.add, mask.astype(jnp.int32))
 
 
-def where_selected(fn: Callable[[Any], Any], mask: jax.Array, inputs: Any, fill: Any, block: int | None = None) -> Any:
+def where_selected(
+    fn: Callable[..., Any], mask: jax.Array, inputs: Any, fill: Any, block: int | None = None, numbered: bool = False
+) -> Any:
     """`fn(inputs)` at the rows where `mask` [N] holds, `fill` elsewhere, computed `block` rows at a time.
 
     `inputs` is a pytree of arrays with N rows; `fn` maps such a pytree with B rows to a pytree
-    of arrays with B rows, shaped like `fill` (scalars or arrays with N rows, broadcast).
+    of arrays with B rows, shaped like `fill` (scalars or arrays with N rows, broadcast). With
+    `numbered`, fn is called as fn(rows, inputs): `rows` the int32 [B] numbers of the block's
+    rows, for draws by row number (rng.uniform_at), or None when the block is every row in order.
     """
     n = mask.shape[0]
     block = block_size(n) if block is None else min(block, n)
+    call = (lambda numbers, x: fn(numbers, x)) if numbered else (lambda numbers, x: fn(x))
     if block == n:  # a block as large as the population: the plain pass is cheaper
-        values = fn(inputs)
+        values = call(None, inputs)
         return jax.tree_util.tree_map(lambda v, f: jnp.where(mask.reshape((n,) + (1,) * (v.ndim - 1)), v, jnp.asarray(f, v.dtype)), values, fill)
     rank = running_count(mask)  # selected row i is the rank[i]-th selected
     count = rank[-1]
     sample = jax.tree_util.tree_map(lambda a: jax.ShapeDtypeStruct((block,) + a.shape[1:], a.dtype), inputs)
-    returned = jax.eval_shape(fn, sample)
+    returned = jax.eval_shape(call, jax.ShapeDtypeStruct((block,), jnp.int32), sample)
     out = jax.tree_util.tree_map(lambda f, r: jnp.broadcast_to(jnp.asarray(f, r.dtype), (n,) + r.shape[1:]), fill, returned)
 
     def run_block(carry):
@@ -70,7 +75,7 @@ def where_selected(fn: Callable[[Any], Any], mask: jax.Array, inputs: Any, fill:
         place = jnp.where((place >= 0) & (place < block), place, block)
         row = jnp.full(block, n, jnp.int32).at[place].set(jnp.arange(n, dtype=jnp.int32), mode="drop")  # n: an empty slot
         rows = jax.tree_util.tree_map(lambda a: a[jnp.minimum(row, n - 1)], inputs)
-        values = fn(rows)
+        values = call(jnp.minimum(row, n - 1), rows)
         return j + 1, jax.tree_util.tree_map(lambda o, v: o.at[row].set(v.astype(o.dtype), mode="drop"), out, values)
 
     # The first block outside the loop: vmapped, a loop selects every carried array per lane in

@@ -51,9 +51,12 @@ def bits(key: jax.Array, shape: tuple[int, ...]) -> jax.Array:
     return jnp.concatenate([high, low])[:size].reshape(shape)
 
 
-def bits_at(key: jax.Array, size: int, rows: jax.Array) -> jax.Array:
+def bits_at(key: jax.Array, size: int, rows: jax.Array | None) -> jax.Array:
     """bits(key, (size,))[rows], hashing only those rows: a row's number never depends on which
-    other rows are drawn. `rows` is int32 in [0, size)."""
+    other rows are drawn. `rows` is int32 in [0, size); None means every row in order, drawn as
+    bits() draws them (one hash for two rows, where a hash per row would cost twice as much)."""
+    if rows is None:
+        return bits(key, (size,))
     half = (size + 1) // 2
     words = jax.random.key_data(key).astype(jnp.uint32).reshape(-1)
     row = rows.astype(jnp.uint32)
@@ -67,7 +70,7 @@ def uniform(key: jax.Array, shape: tuple[int, ...]) -> jax.Array:
     return _to_unit(bits(key, shape))
 
 
-def uniform_at(key: jax.Array, size: int, rows: jax.Array) -> jax.Array:
+def uniform_at(key: jax.Array, size: int, rows: jax.Array | None) -> jax.Array:
     """uniform(key, (size,))[rows], computed for those rows only (bit for bit the same)."""
     return _to_unit(bits_at(key, size, rows))
 
@@ -85,7 +88,7 @@ def logistic(key: jax.Array, shape: tuple[int, ...]) -> jax.Array:
     return _logit(uniform(key, shape))
 
 
-def logistic_at(key: jax.Array, size: int, rows: jax.Array) -> jax.Array:
+def logistic_at(key: jax.Array, size: int, rows: jax.Array | None) -> jax.Array:
     """logistic(key, (size,))[rows], computed for those rows only."""
     return _logit(uniform_at(key, size, rows))
 

@@ -43,7 +43,7 @@ def draw_money_from(key: jax.Array, table: Distributions, index: jax.Array) -> j
     return _money_from(rng.uniform(key, index.shape), table, index)
 
 
-def draw_money_at(key: jax.Array, size: int, rows: jax.Array, table: Distributions, index: jax.Array) -> jax.Array:
+def draw_money_at(key: jax.Array, size: int, rows: jax.Array | None, table: Distributions, index: jax.Array) -> jax.Array:
     """draw_money_from(key, table, index_of_all)[rows] for `index` = index_of_all[rows], computed
     for those rows only (a population of `size`), with the same numbers."""
     return _money_from(rng.uniform_at(key, size, rows), table, index)

@@ -53,11 +53,10 @@ def decide(
     staying = r.salary if staying_salary is None else staying_salary
     n = offers.made.shape[0]
 
-    def holders(rows):  # the taste draw of row i is the i-th of N, whoever else holds an offer
-        row, *rest = rows
-        return _decide(params, view, *rest, rng.logistic_at(key, n, row))
+    def holders(numbers, rows):  # the taste draw of row i is the i-th of N, whoever else holds an offer
+        return _decide(params, view, *rows, rng.logistic_at(key, n, numbers))
 
-    return compact.where_selected(holders, offers.made, (jnp.arange(n), r, offers, unvested, staying), fill=(False, False))
+    return compact.where_selected(holders, offers.made, (r, offers, unvested, staying), fill=(False, False), numbered=True)
 
 
 def _decide(

@@ -70,15 +70,14 @@ def hire(state: State, params: Params, key: jax.Array, just_left: jax.Array) -> 
     n = hired.shape[0]
     price = liquidity.equity_price(state.firms, params)
 
-    def terms(rows):  # for the hired only; row i takes the i-th of N draws, whoever else is hired
-        row, vacancy = rows
+    def terms(row, vacancy):  # for the hired only; row i takes the i-th of N draws, whoever else is hired
         cell = jnp.minimum(jnp.searchsorted(cumulative_vacancies, vacancy, side="right"), n_cells - 1)
         firm = cell // (N_ROLES * S)
         salary = draw_money_at(k_salary, n, row, params.cell_salary, cell)
         equity_value = draw_money_at(k_equity, n, row, params.cell_equity, cell)
         return cell, firm, salary, equity_value / price[firm]
 
-    cell, firm, salary, grant_shares = compact.where_selected(terms, hired, (jnp.arange(n), place), fill=(0, 0, 0.0, 0.0))
+    cell, firm, salary, grant_shares = compact.where_selected(terms, hired, place, fill=(0, 0, 0.0, 0.0), numbered=True)
     researchers = join(
         r,
         hired,

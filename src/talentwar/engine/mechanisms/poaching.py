@@ -115,8 +115,8 @@ def make_offers(
     total = cumulative[:, -1]
     made = (rng.uniform(k_receive, (n,)) < jnp.minimum(total[stratum], 1.0)) & view.employed
 
-    def terms(rows):  # row i takes the i-th of N draws of each kind, whoever else receives an offer
-        row, c, current, held = rows
+    def terms(row, rows):  # row i takes the i-th of N draws of each kind, whoever else receives an offer
+        c, current, held = rows
         poacher = _first_above(cumulative.reshape(-1), c, rng.uniform_at(k_poacher, n, row) * total[c], F)
         salary = jnp.where(
             drawn_salary[poacher],
@@ -131,7 +131,7 @@ def make_offers(
 
     slots = F * BUDGET_BUCKETS  # a slot this large (no offer) is dropped from the sums
     poacher, salary, sign_on, equity_value, cost, slot = compact.where_selected(
-        terms, made, (jnp.arange(n), stratum, r.salary, unvested), fill=(0, 0.0, 0.0, 0.0, 0.0, slots)
+        terms, made, (stratum, r.salary, unvested), fill=(0, 0.0, 0.0, 0.0, 0.0, slots), numbered=True
     )
 
     # Strict budget: offers in random priority order while the cumulative cost fits.
