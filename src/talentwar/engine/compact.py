@@ -10,8 +10,8 @@ busiest replication; the others' extra rounds change nothing), so no row is ever
 
 The function must treat rows independently (no sums or ranks across rows) and draw its random
 numbers by row number (`numbered=True` and `rng.uniform_at(key, N, rows)`: the row-th number
-of the whole draw, whoever else is selected) or take them as inputs: then each selected row gets the full pass's
-inputs and arithmetic. Its place in a block depends only on its own replication's mask, so
+of the whole draw, whoever else is selected) or take them as inputs: then each selected row
+gets the full pass's inputs and arithmetic. Its place in a block depends only on its own replication's mask, so
 results do not depend on batching (docs/ODD.md 7.18). tests/engine/test_compact.py checks the
 results against the full pass; they agree bit for bit except that XLA's CPU code for
 transcendental functions (log, exp) can round the last bit differently in a vector loop's tail,
@@ -57,7 +57,7 @@ def where_selected(
     """
     n = mask.shape[0]
     block = block_size(n) if block is None else min(block, n)
-    call = (lambda numbers, x: fn(numbers, x)) if numbered else (lambda numbers, x: fn(x))
+    call = fn if numbered else (lambda numbers, x: fn(x))
     if block == n:  # a block as large as the population: the plain pass is cheaper
         values = call(None, inputs)
         return jax.tree_util.tree_map(lambda v, f: jnp.where(mask.reshape((n,) + (1,) * (v.ndim - 1)), v, jnp.asarray(f, v.dtype)), values, fill)
