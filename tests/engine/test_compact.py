@@ -53,7 +53,7 @@ def test_running_count_is_the_cumulative_sum():
     np.testing.assert_array_equal(np.asarray(compact.running_count(mask)), np.cumsum(np.asarray(mask)))
 
 
-def test_block_size_is_a_sixteenth_with_a_floor():
+def test_block_size_is_a_thirty_second_with_a_floor():
     assert compact.block_size(100) == 100
     assert compact.block_size(5_000) == compact.MIN_BLOCK
     assert compact.block_size(1_000_000) == 31_250
