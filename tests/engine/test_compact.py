@@ -72,7 +72,7 @@ def test_choice_and_knowledge_gain_on_offer_holders_equal_the_pass_over_everyone
 
     monkeypatch.setattr(compact, "block_size", lambda n: 4)
     accepted, held = choice.decide(state, params, view, offers, unvested, key)
-    every = choice._decide(params, view, r, offers, unvested, r.salary, rng.logistic(key, offers.made.shape))
+    every = choice._decide(params, view, r, offers, unvested, r.salary, rng.logistic_at(key, offers.made.shape[0], None))
     np.testing.assert_array_equal(np.asarray(accepted), np.asarray(every[0] & offers.made))
     np.testing.assert_array_equal(np.asarray(held), np.asarray(every[1] & offers.made))
 
@@ -98,7 +98,7 @@ def test_draws_at_chosen_rows_equal_the_whole_draw_at_those_rows(size):
     np.testing.assert_array_equal(np.asarray(rng.uniform_at(key, size, rows)), np.asarray(rng.uniform(key, (size,)))[rows])
     # Transcendental functions: XLA's CPU code can differ in the last bit between a vector loop
     # and its tail, so the same number at another position may round differently (1 ulp).
-    np.testing.assert_allclose(np.asarray(rng.logistic_at(key, size, rows)), np.asarray(rng.logistic(key, (size,)))[rows], rtol=1e-6)
+    np.testing.assert_allclose(np.asarray(rng.logistic_at(key, size, rows)), np.asarray(rng.logistic_at(key, size, None))[rows], rtol=1e-6)
     table = Distributions(jnp.asarray([FIXED, UNIFORM, LOGNORMAL]), jnp.asarray([5.0, 100.0, 300.0]), jnp.asarray([0.0, 200.0, 0.4]))
     index = jnp.arange(size, dtype=jnp.int32) % 3
     whole = np.asarray(draw_money_from(key, table, index))

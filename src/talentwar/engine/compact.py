@@ -11,9 +11,9 @@ busiest replication; the others' extra rounds change nothing), so no row is ever
 The function must treat rows independently (no sums or ranks across rows) and draw its random
 numbers by row number (`numbered=True` and `rng.uniform_at(key, N, rows)`: the row-th number
 of the whole draw, whoever else is selected) or take them as inputs: then each selected row
-gets the full pass's inputs and arithmetic. Its place in a block depends only on its own replication's mask, so
-results do not depend on batching (docs/ODD.md 7.18). tests/engine/test_compact.py checks the
-results against the full pass; they agree bit for bit except that XLA's CPU code for
+gets the full pass's inputs and arithmetic. Its place in a block depends only on its own
+replication's mask, so results do not depend on batching (docs/ODD.md 7.18).
+tests/engine/test_compact.py checks the results against the full pass; they agree bit for bit except that XLA's CPU code for
 transcendental functions (log, exp) can round the last bit differently in a vector loop's tail,
 so a value at another position may differ by one unit in the last place.
 """
@@ -71,8 +71,8 @@ def where_selected(
         j, out = carry
         # Block j holds the selected rows ranked j * block + 1 .. (j + 1) * block: one scatter of
         # row numbers into their places (others dropped), cheaper than searching the ranks.
-        place = jnp.where(mask, rank - 1 - j * block, block)
-        place = jnp.where((place >= 0) & (place < block), place, block)
+        place = rank - 1 - j * block
+        place = jnp.where(mask & (place >= 0) & (place < block), place, block)
         row = jnp.full(block, n, jnp.int32).at[place].set(jnp.arange(n, dtype=jnp.int32), mode="drop")  # n: an empty slot
         rows = jax.tree_util.tree_map(lambda a: a[jnp.minimum(row, n - 1)], inputs)
         values = call(jnp.minimum(row, n - 1), rows)

@@ -84,16 +84,9 @@ def normal(key: jax.Array, shape: tuple[int, ...]) -> jax.Array:
     return jax.scipy.special.ndtri(uniform(key, shape))
 
 
-def logistic(key: jax.Array, shape: tuple[int, ...]) -> jax.Array:
-    return _logit(uniform(key, shape))
-
-
 def logistic_at(key: jax.Array, size: int, rows: jax.Array | None) -> jax.Array:
-    """logistic(key, (size,))[rows], computed for those rows only."""
-    return _logit(uniform_at(key, size, rows))
-
-
-def _logit(u: jax.Array) -> jax.Array:
+    """Standard logistic draws at `rows` of a population of `size` (None: every row), as uniform_at."""
+    u = uniform_at(key, size, rows)
     return jnp.log(u) - jnp.log1p(-u)
 
 
