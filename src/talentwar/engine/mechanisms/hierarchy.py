@@ -39,7 +39,11 @@ def quit_hazard(r: Researchers, params: Params) -> jax.Array:
 
 def update(r: Researchers, offers: Offers, params: Params) -> Researchers:
     """The month's drift of reference pay, the matching spiral and morale."""
-    on = switch(params, "M13")
+    # params are shared by every replication: a real branch, so a market without M13 skips the work
+    return jax.lax.cond(switch(params, "M13") > 0, lambda: _update(r, offers, params), lambda: r)
+
+
+def _update(r: Researchers, offers: Offers, params: Params) -> Researchers:
     n_firms = params.is_employer.shape[0]
     employed = params.is_employer[r.firm] > 0
     cell = r.firm * N_ROLES + r.role.astype(jnp.int32)
@@ -47,9 +51,9 @@ def update(r: Researchers, offers: Offers, params: Params) -> Researchers:
     peers = segments.segment_sum(employed.astype(jnp.float32), cell, n_firms * N_ROLES)
     peer_pay = pay_sum[cell] / jnp.maximum(peers[cell], 1.0)
     best_seen = jnp.maximum(peer_pay, jnp.where(offers.made, offers.salary, 0.0))
-    reference = r.reference_pay + on * employed * params.reference_drift * (best_seen - r.reference_pay)
+    reference = r.reference_pay + employed * params.reference_drift * (best_seen - r.reference_pay)
 
-    matched = (on > 0) & employed & (params.match_raises[r.firm] > 0) & (r.salary < reference)
+    matched = employed & (params.match_raises[r.firm] > 0) & (r.salary < reference)
     salary = jnp.where(matched, reference, r.salary)
 
     shortfall = jnp.maximum(reference - salary, 0.0) / jnp.maximum(reference, 1e-6)
@@ -57,5 +61,5 @@ def update(r: Researchers, offers: Offers, params: Params) -> Researchers:
     alienated = employed & ~r.protected & (r.role > RESEARCH_ENGINEER) & has_class[r.firm]  # infra, data, product
     morale = r.morale + params.morale_recovery * (1.0 - r.morale) - params.pay_gap_sensitivity * shortfall
     morale = morale - params.toxicity * alienated
-    morale = jnp.where((on > 0) & employed, jnp.clip(morale, 0.0, 1.0), r.morale)
+    morale = jnp.where(employed, jnp.clip(morale, 0.0, 1.0), r.morale)
     return r._replace(reference_pay=reference, salary=salary, morale=morale)

@@ -39,18 +39,23 @@ class Transfer(NamedTuple):
 def move(state: State, params: Params, view: FirmView, offers: Offers, accepted: jax.Array) -> tuple[State, Transfer]:
     r = state.researchers
     origin, acquirer = r.firm, offers.poacher
-    S = r.knowledge.shape[1]
-    own_stage = jnp.arange(S)[None, :] == r.stage[:, None]
-    cap = jnp.where(own_stage, 1.0, 1.0 - params.compartmentalisation[origin][:, None])
-    carried = jnp.minimum(r.knowledge, cap)
-    arrived = carried * (1.0 - params.bureaucracy[acquirer])[:, None] * switch(params, "M12")
-    arrived = jnp.where(accepted[:, None], arrived, 0.0)
-    gained = compact.where_selected(  # computed for movers only
-        lambda rows: knowledge.gain(*rows, view.known, state.firms.codified, params.knowledge_overlap),
-        accepted,
-        (arrived, acquirer),
-        fill=0.0,
-    )
+
+    def carry() -> tuple[jax.Array, jax.Array]:
+        own_stage = jnp.arange(r.knowledge.shape[1])[None, :] == r.stage[:, None]
+        cap = jnp.where(own_stage, 1.0, 1.0 - params.compartmentalisation[origin][:, None])
+        carried = jnp.minimum(r.knowledge, cap)
+        arrived = jnp.where(accepted[:, None], carried * (1.0 - params.bureaucracy[acquirer])[:, None], 0.0)
+        gained = compact.where_selected(  # computed for movers only
+            lambda rows: knowledge.gain(*rows, view.known, state.firms.codified, params.knowledge_overlap),
+            accepted,
+            (arrived, acquirer),
+            fill=0.0,
+        )
+        return arrived, gained
+
+    # params are shared by every replication: a real branch; without M12 nothing arrives and nothing is gained
+    nothing = lambda: (jnp.zeros_like(r.knowledge), jnp.zeros_like(r.knowledge))  # noqa: E731
+    arrived, gained = jax.lax.cond(switch(params, "M12") > 0, carry, nothing)
     months = gained.sum(-1) / params.own_rd_rate
 
     grant_shares = offers.equity_value / liquidity.equity_price(state.firms, params)[acquirer]

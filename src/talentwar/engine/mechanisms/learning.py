@@ -26,6 +26,11 @@ from talentwar.engine.switches import switch
 
 
 def learn(state: State, params: Params, view: FirmView, productivity: jax.Array | float = 1.0) -> State:
+    # params are shared by every replication: a real branch, so a market without M7 skips the work
+    return jax.lax.cond(switch(params, "M7") > 0, lambda: _learn(state, params, view, productivity), lambda: state)
+
+
+def _learn(state: State, params: Params, view: FirmView, productivity: jax.Array | float) -> State:
     r = state.researchers
     g = r.firm
     k = r.knowledge
@@ -36,7 +41,6 @@ def learn(state: State, params: Params, view: FirmView, productivity: jax.Array 
     colleagues = params.cross_learning_rate * (1.0 - params.compartmentalisation[g])[:, None] * jnp.maximum(view.knowledge[g] - k, 0.0)
     reading = params.documentation_uptake * jnp.maximum(state.firms.codified[g] - k, 0.0)
     gain = jnp.where(own_stage, own_gain, colleagues) + reading
-    on = switch(params, "M7")
     employed_now = params.is_employer[g] > 0  # at the firm they work for at the end of the month
-    gain = gain * (employed_now * on)[:, None] - on * params.frontier_drift * k
+    gain = gain * employed_now[:, None] - params.frontier_drift * k
     return state._replace(researchers=r._replace(knowledge=jnp.clip(k + gain, 0.0, 1.0)))

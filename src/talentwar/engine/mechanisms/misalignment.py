@@ -24,9 +24,14 @@ from talentwar.engine.switches import switch
 
 def assign(r: Researchers, joined: jax.Array, params: Params, key: jax.Array) -> Researchers:
     """Research staff in `joined` go onto product work with their firm's monetization pressure."""
-    pressure = params.monetization_pressure[r.firm] * switch(params, "M6")
-    put_on_product = joined & (r.role != PRODUCT) & (rng.uniform(key, r.firm.shape) < pressure)
-    return r._replace(on_product=jnp.where(joined, put_on_product, r.on_product))
+
+    def put_on_product() -> jax.Array:
+        pressure = params.monetization_pressure[r.firm]
+        return joined & (r.role != PRODUCT) & (rng.uniform(key, r.firm.shape) < pressure)
+
+    # params are shared by every replication: a real branch; without M6 nobody is put on product work
+    put = jax.lax.cond(switch(params, "M6") > 0, put_on_product, lambda: jnp.zeros_like(joined))
+    return r._replace(on_product=jnp.where(joined, put, r.on_product))
 
 
 def mission_penalty(r: Researchers, poacher: jax.Array, params: Params) -> tuple[jax.Array, jax.Array]:

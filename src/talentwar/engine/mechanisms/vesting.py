@@ -40,7 +40,13 @@ def vested_fraction(age: jax.Array, months: jax.Array, cliff: jax.Array, params:
 
 
 def unvested_value(state: State, params: Params) -> jax.Array:
-    """k$ of the current grant and any special retention grant (M11) forfeited by leaving today."""
+    """k$ of the current grant and any special retention grant (M11) forfeited by leaving today (0 without M1)."""
+    r = state.researchers
+    # params are shared by every replication: a real branch; without M1 every grant counts as vested
+    return jax.lax.cond(switch(params, "M1") > 0, lambda: _unvested_value(state, params), lambda: jnp.zeros(r.firm.shape, jnp.float32))
+
+
+def _unvested_value(state: State, params: Params) -> jax.Array:
     r = state.researchers
     hiring_grant = r.grant_shares * (1.0 - vested_fraction(r.grant_age, r.grant_months, r.grant_cliff, params))
     retention_grant = r.retention_shares * (1.0 - vested_fraction(r.retention_age, r.retention_months, r.retention_cliff, params))
