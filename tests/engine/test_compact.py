@@ -48,9 +48,13 @@ def test_a_vmapped_batch_gives_each_replication_its_own_result():
         np.testing.assert_array_equal(np.asarray(got[1][r]), np.asarray(want[1]))
 
 
-def test_running_count_is_the_cumulative_sum():
-    mask = jnp.asarray(np.random.default_rng(2).random(10_001) < 0.3)
-    np.testing.assert_array_equal(np.asarray(compact.running_count(mask)), np.cumsum(np.asarray(mask)))
+@pytest.mark.parametrize("n, share", [(1, 1.0), (63, 0.5), (4_096, 1.0), (10_001, 0.3), (20_000, 1.0), (300_007, 0.01)])
+def test_running_count_is_the_cumulative_sum(n, share):
+    """Block and group edges (64 and 4,096 rows), full masks (the largest sums) and several groups."""
+    mask = np.random.default_rng(n).random(n) < share
+    np.testing.assert_array_equal(np.asarray(compact.running_count(jnp.asarray(mask))), np.cumsum(mask))
+    lanes = jax.vmap(compact.running_count)(jnp.asarray(np.stack([mask, ~mask])))
+    np.testing.assert_array_equal(np.asarray(lanes), np.stack([np.cumsum(mask), np.cumsum(~mask)]))
 
 
 def test_block_size_is_a_thirty_second_with_a_floor():

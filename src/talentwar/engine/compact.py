@@ -26,6 +26,7 @@ import jax
 import jax.numpy as jnp
 
 MIN_BLOCK = 2048
+COUNT_BLOCK = 64  # rows summed by one row of running_count's matrix product
 
 
 def block_size(n: int) -> int:
@@ -38,11 +39,26 @@ def block_size(n: int) -> int:
 
 
 def running_count(mask: jax.Array) -> jax.Array:
-    """int32 [N]: how many of mask[0..i] are true (an inclusive cumulative sum).
+    """int32 [N]: how many of mask[0..i] are true (an inclusive cumulative sum), exactly.
 
-    An associative scan: about twice as fast as jnp.cumsum at N = 1e5 on CPU, and exact.
+    Two matrix products with a triangular matrix of ones: running counts within blocks of
+    COUNT_BLOCK rows, then of the block totals within groups of COUNT_BLOCK blocks (float32
+    sums of at most 4,096 ones, exact, on any backend at the highest precision), then a
+    cumulative sum over the groups. About twice as fast as an associative scan on the 2-core
+    CPU for 8 lanes of 10,000 or one of 1,000,000, a third faster at 100,000 (docs/performance.md).
     """
-    return jax.lax.associative_scan(jnp.add, mask.astype(jnp.int32))
+    n, b = mask.shape[0], COUNT_BLOCK
+    ones = jnp.triu(jnp.ones((b, b), jnp.float32))  # ones[i, j] = 1 where i <= j
+
+    def within(x: jax.Array) -> jax.Array:  # [M * b] -> [M, b]: running sums within each block of b
+        return jnp.dot(x.reshape(-1, b), ones, precision=jax.lax.Precision.HIGHEST)
+
+    rows = within(jnp.pad(mask.astype(jnp.float32), (0, -n % (b * b))))  # [n / b, b]
+    totals = rows[:, -1]
+    blocks = within(totals)  # [n / b^2, b]: running block totals within each group of b blocks
+    groups = blocks[:, -1].astype(jnp.int32)
+    before_block = (blocks.astype(jnp.int32) + (jnp.cumsum(groups) - groups)[:, None]).reshape(-1) - totals.astype(jnp.int32)
+    return (rows.astype(jnp.int32) + before_block[:, None]).reshape(-1)[:n]
 
 
 def where_selected(
