@@ -107,7 +107,7 @@ def _sample_exactly(key: jax.Array, candidates: jax.Array, how_many: jax.Array) 
     cut = jnp.searchsorted(running, how_many, side="left")
     before_cut = running[cut] - per_bucket[cut]
     at_cut = candidates & (priority == cut)
-    return candidates & ((priority < cut) | (at_cut & (jnp.cumsum(at_cut) <= how_many - before_cut)))
+    return candidates & ((priority < cut) | (at_cut & (compact.running_count(at_cut) <= how_many - before_cut)))
 
 
 def age_pool(state: State, params: Params) -> State:
