@@ -26,6 +26,7 @@ from pathlib import Path
 import jax
 import jax.numpy as jnp
 
+from talentwar.engine import program
 from talentwar.engine.params import build
 from talentwar.engine.population import initial_state
 from talentwar.engine.step import step
@@ -63,7 +64,7 @@ def main() -> None:
 
         return jax.vmap(one)(state, jax.random.split(jax.random.key(1), args.lanes))
 
-    compiled = jax.jit(months).lower(state, params).compile()
+    compiled = jax.jit(months).lower(state, params).compile(program.compiler_options())  # as the engine compiles
     jax.block_until_ready(compiled(state, params))
     started = time.perf_counter()
     jax.block_until_ready(compiled(state, params))
