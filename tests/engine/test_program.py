@@ -118,3 +118,40 @@ def test_targeting_sharpness_one_skips_the_power_and_other_values_apply_it(mini)
         offers = first_offers(with_firm(mini, poacher, poaching={"targeting_sharpness": sharpness}))[-1]
         made[sharpness] = np.asarray(offers.made)
     assert made[1.0].any() and (made[1.0] != made[4.0]).any()
+
+
+def test_switched_off_mechanisms_skip_their_work_and_change_nothing(mini):
+    """M1, M6, M7, M12 and M13 off take a real branch (params are shared by every replication):
+    no forfeitable equity, nobody put on product work, no learning, nothing carried by movers,
+    morale and reference pay unchanged; switched on, each does its work in this scenario."""
+    from talentwar.engine.mechanisms import hierarchy, knowledge_transfer, learning, misalignment, vesting
+    from tests.conftest import first_offers, with_mechanisms
+
+    def month_parts(scenario):
+        params, state, view, unvested, offers = first_offers(scenario)
+        movers = offers.made  # as if every offer were accepted
+        moved, transfer = knowledge_transfer.move(state, params, view, offers, movers)
+        r = state.researchers
+        return {
+            "unvested": vesting.unvested_value(state, params),
+            "on_product": misalignment.assign(r._replace(on_product=~r.on_product), movers, params, jax.random.key(4)).on_product,
+            "knowledge": learning.learn(state, params, view).researchers.knowledge,
+            "arrived": transfer.arrived,
+            "gained": transfer.gained,
+            "hierarchy": hierarchy.update(r, offers, params),
+        }, state, movers
+
+    off, state, movers = month_parts(with_mechanisms(mini, M1=False, M6=False, M7=False, M12=False, M13=False))
+    on, _, _ = month_parts(with_mechanisms(mini, M1=True, M6=True, M7=True, M12=True, M13=True))
+    r = state.researchers
+    assert bool(movers.any())
+    np.testing.assert_array_equal(np.asarray(off["unvested"]), 0.0)
+    np.testing.assert_array_equal(np.asarray(off["on_product"]), np.asarray(~r.on_product & ~movers))  # joiners stay on research
+    np.testing.assert_array_equal(np.asarray(off["knowledge"]), np.asarray(r.knowledge))
+    np.testing.assert_array_equal(np.asarray(off["arrived"]), 0.0)
+    np.testing.assert_array_equal(np.asarray(off["gained"]), 0.0)
+    for field in ("reference_pay", "salary", "morale"):
+        np.testing.assert_array_equal(np.asarray(getattr(off["hierarchy"], field)), np.asarray(getattr(r, field)))
+    assert float(on["unvested"].sum()) > 0 and float(on["gained"].sum()) > 0 and float(on["arrived"].sum()) > 0
+    assert bool((on["knowledge"] != r.knowledge).any())
+    assert bool((on["hierarchy"].morale != r.morale).any()) and bool((on["hierarchy"].reference_pay != r.reference_pay).any())
