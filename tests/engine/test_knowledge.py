@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from talentwar.engine.knowledge import BUS_FACTOR_CAP, DEPTH, aggregate, gain, known, rank
+from talentwar.engine import knowledge
+from talentwar.engine.knowledge import BUS_FACTOR_CAP, DEPTH, aggregate, gain, known, rank, rank_all
 from talentwar.engine.metrics import bus_factor
 
 # Firm 0: one star (0.9) and four at 0.1. Firm 1: six near 0.3. Firm 2: nobody.
@@ -101,3 +103,44 @@ def test_the_ranking_of_a_market_that_knows_nothing_is_known_without_looking():
     assert stays_zero(ladder)
     assert not stays_zero(with_mechanisms(ladder, M7=True))
     assert not stays_zero(talentwar.load_scenario("talent-war-2026"))
+
+
+def _market(kind: str, n: int = 20_000, firms: int = 4, stages: int = 3, seed: int = 0):
+    """Knowledge [n, stages] and firms [n] large enough for rank() to rank candidates only."""
+    rng = np.random.default_rng(seed)
+    firm = np.sort(rng.integers(0, firms, n))  # stored firm by firm, as the engine's population
+    values = {
+        "spread": rng.beta(2.0, 5.0, (n, stages)),
+        "ties": np.round(rng.beta(2.0, 5.0, (n, stages)), 1),  # 11 distinct levels: fewer than DEPTH
+        "crowded": 0.5 + 1e-7 * rng.random((n, stages)),  # everyone in one histogram bucket: too many candidates
+        "sparse": np.where(rng.random((n, stages)) < 0.002, rng.random((n, stages)), 0.0),  # few know anything
+    }[kind]
+    return jnp.asarray(values, jnp.float32), jnp.asarray(firm, jnp.int32)
+
+
+@pytest.mark.parametrize("kind", ["spread", "ties", "crowded", "sparse"])
+def test_ranking_the_candidates_equals_ranking_everyone(kind):
+    """rank() looks at candidates above a histogram threshold and falls back to everyone when they
+    cannot prove the result (ties, a crowded bucket); either way it equals rank_all exactly,
+    vmapped too (lanes where one needs the fallback and the other does not)."""
+    k, firm = _market(kind)
+    assert 2 * max(knowledge.MIN_CANDIDATES, 2 * 5 * 3 * (DEPTH + knowledge.TIE_MARGIN)) <= k.shape[0]  # the pruned path
+    want = rank_all(k, firm, 5)  # firm 4 has nobody
+    got = jax.jit(rank, static_argnums=2)(k, firm, 5)
+    np.testing.assert_array_equal(np.asarray(got.level), np.asarray(want.level))
+    np.testing.assert_array_equal(np.asarray(got.count), np.asarray(want.count))
+    other, other_firm = _market("spread", seed=1)
+    lanes = jax.jit(jax.vmap(rank, in_axes=(0, 0, None)), static_argnums=2)(jnp.stack([k, other]), jnp.stack([firm, other_firm]), 5)
+    for lane, (kk, ff) in enumerate([(k, firm), (other, other_firm)]):
+        np.testing.assert_array_equal(np.asarray(lanes.level[lane]), np.asarray(rank_all(kk, ff, 5).level))
+        np.testing.assert_array_equal(np.asarray(lanes.count[lane]), np.asarray(rank_all(kk, ff, 5).count))
+
+
+def test_the_candidates_are_a_few_per_firm_and_stage():
+    """With knowledge spread out, each firm and stage keeps DEPTH + TIE_MARGIN people or a few more:
+    the block ranked is about F x S x (DEPTH + TIE_MARGIN) rows, not N."""
+    k, firm = _market("spread", n=100_000)
+    qualifies, everyone = knowledge._at_or_above_threshold(k, firm, 5, DEPTH + knowledge.TIE_MARGIN)
+    per_cell = np.stack([np.asarray(qualifies)[np.asarray(firm) == f].sum(0) for f in range(4)])  # [firms, stages]
+    assert (per_cell >= DEPTH + knowledge.TIE_MARGIN).all() and (per_cell <= 2 * (DEPTH + knowledge.TIE_MARGIN)).all()
+    assert not np.asarray(everyone)[:4].any() and np.asarray(everyone)[4].all()  # firm 4 is empty: everyone qualifies

@@ -22,12 +22,15 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 
-from talentwar.engine import segments
+from talentwar.engine import compact, segments
 
 RANKS = 6  # people per firm and stage who count; the 7th best adds at most (1 - w)^6 of their knowledge
 BUS_FACTOR_CAP = 8  # bus factors above this are reported as BUS_FACTOR_CAP + 1 (metrics.py)
 DEPTH = BUS_FACTOR_CAP + RANKS  # levels ranked each month: up to BUS_FACTOR_CAP leave, RANKS remain
 ALMOST_ONE = 1.0 - 1e-6
+TIE_MARGIN = 6  # people per firm and stage the ranking's candidates keep beyond `depth`, for ties
+BUCKETS = 64  # per level of the candidates' two-level histogram: 4,096 buckets over [0, 1]
+MIN_CANDIDATES = 2048  # rows of the candidates' block, at least
 
 
 class Ranked(NamedTuple):
@@ -43,7 +46,69 @@ class FirmKnowledge(NamedTuple):
 
 
 def rank(knowledge: jax.Array, firm: jax.Array, n_firms: int, depth: int = DEPTH) -> Ranked:
-    """The `depth` highest distinct knowledge levels per firm and stage [depth, F, S], with their head counts."""
+    """The `depth` highest distinct knowledge levels per firm and stage [depth, F, S], with their head counts.
+
+    Only each firm's best matter, so in a large population the ranking looks at candidates: per
+    firm and stage, a two-level histogram (BUCKETS x BUCKETS buckets over [0, 1]) finds the lowest
+    bucket that keeps at least depth + TIE_MARGIN people at or above it, and the rows with some
+    stage at or above their firm's bucket (about 2 F S (depth + TIE_MARGIN) of them, whatever N)
+    are ranked as a block. The result is exact whenever the block provably holds everyone at or
+    above each firm's depth-th level: it found `depth` distinct levels at or above the bucket, or
+    the bucket is the lowest (everyone is a candidate). Otherwise (ties, or more candidates than
+    the block holds) the whole population is ranked, so the result never depends on the pruning.
+    """
+    n, n_stages = knowledge.shape
+    block = max(MIN_CANDIDATES, 2 * n_firms * n_stages * (depth + TIE_MARGIN))
+    if 2 * block > n:  # a small population: ranking everyone is cheaper
+        return rank_all(knowledge, firm, n_firms, depth)
+    qualifies, everyone = _at_or_above_threshold(knowledge, firm, n_firms, depth + TIE_MARGIN)
+    selected = qualifies.any(1)
+    position = compact.running_count(selected) - 1
+    row = jnp.full(block, n, jnp.int32).at[jnp.where(selected, position, block)].set(jnp.arange(n, dtype=jnp.int32), mode="drop")
+    filled, row = row < n, jnp.minimum(row, n - 1)
+    candidates = jnp.where(filled[:, None] & qualifies[row], knowledge[row], -1.0)
+    ranked = rank_all(candidates, jnp.where(filled, firm[row], n_firms), n_firms, depth)
+    exact = (position[-1] < block) & jnp.all(everyone | (ranked.count[-1] > 0))
+
+    # Otherwise the whole ranking, in a loop that runs once or never (vmapped, a cond would run both
+    # branches). It reads the loop's own flag: without it XLA hoisted the ranking out of the loop as
+    # loop-invariant code and ran it every month (docs/performance.md).
+    def whole(carry):
+        todo, _ = carry
+        return jnp.zeros_like(todo), rank_all(jnp.where(todo, knowledge, -1.0), firm, n_firms, depth)
+
+    return jax.lax.while_loop(lambda carry: carry[0], whole, (~exact, ranked))[1]
+
+
+def _at_or_above_threshold(knowledge: jax.Array, firm: jax.Array, n_firms: int, keep: int) -> tuple[jax.Array, jax.Array]:
+    """Which researcher-stages [N, S] are at or above their firm's threshold for the stage, the
+    lowest histogram bucket with at least `keep` people at or above it; and where [F, S] that
+    threshold is the lowest bucket of all (everyone qualifies)."""
+    n_stages = knowledge.shape[1]
+    cell = firm[:, None] * n_stages + jnp.arange(n_stages)[None, :]  # [N, S]: firm x stage
+    coarse = jnp.clip((knowledge * BUCKETS).astype(jnp.int32), 0, BUCKETS - 1)
+    fine = jnp.clip(((knowledge * BUCKETS - coarse) * BUCKETS).astype(jnp.int32), 0, BUCKETS - 1)
+
+    def lowest_bucket(bucket: jax.Array, counted: jax.Array, above: jax.Array | float) -> tuple[jax.Array, jax.Array]:
+        """Per firm and stage: the highest bucket with at least `keep` people in it or above it
+        (`above`: people above every bucket); and the people above that bucket."""
+        counts = segments.segment_sum(counted.astype(jnp.float32).reshape(-1), (cell * BUCKETS + bucket).reshape(-1), n_firms * n_stages * BUCKETS)
+        at_or_above = jnp.cumsum(counts.reshape(n_firms, n_stages, BUCKETS)[..., ::-1], axis=-1)[..., ::-1] + jnp.asarray(above)[..., None]
+        chosen = jnp.maximum((at_or_above >= keep).sum(-1) - 1, 0)
+        beyond = jnp.concatenate([at_or_above[..., 1:], jnp.broadcast_to(jnp.asarray(above, jnp.float32)[..., None], at_or_above[..., :1].shape)], axis=-1)
+        return chosen, jnp.take_along_axis(beyond, chosen[..., None], axis=-1)[..., 0]
+
+    ones = jnp.ones(knowledge.shape, bool)
+    top_coarse, above = lowest_bucket(coarse, ones, 0.0)
+    in_top_coarse = coarse == top_coarse[firm]
+    top_fine, _ = lowest_bucket(fine, in_top_coarse, above)
+    qualifies = (coarse > top_coarse[firm]) | (in_top_coarse & (fine >= top_fine[firm]))
+    return qualifies, (top_coarse == 0) & (top_fine == 0)
+
+
+def rank_all(knowledge: jax.Array, firm: jax.Array, n_firms: int, depth: int = DEPTH) -> Ranked:
+    """rank() by looking at every researcher and stage `depth` times (rows with knowledge -1 or a firm
+    out of range count for nobody)."""
     n_stages = knowledge.shape[1]
 
     def next_level(d, carry):
