@@ -8,8 +8,9 @@ because much of it the better ones know too (MODEL.md M8: redundancy is overlap)
 noisy-OR over the top RANKS people, w = 1 is the best expert alone. Headcount beyond the top
 ranks does not inflate knowledge (it enters capability, M8, with diminishing returns); a strong
 bench keeps K when the best leave (000: redundancy), and a lab whose blueprint sits with two or
-three people loses it when they go (002). Ranks come from repeated segment maxima, O(N) each,
-and one segment sum for the head counts; people tied at a level take consecutive ranks. The
+three people loses it when they go (002). Ranks come from repeated segment maxima and one
+segment sum for the head counts, over candidates only in a large population (rank());
+people tied at a level take consecutive ranks. The
 step ranks once a month, at its end, DEPTH levels deep (enough for the bus factor, metrics.py),
 and carries the ranking in the state: the next month's firms see it, since nothing between
 the end of one month and the start of the next changes anyone's knowledge or firm.
