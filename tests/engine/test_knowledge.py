@@ -114,13 +114,15 @@ def _market(kind: str, n: int = 20_000, firms: int = 4, stages: int = 3, seed: i
         "ties": np.round(rng.beta(2.0, 5.0, (n, stages)), 1),  # 11 distinct levels: fewer than DEPTH
         "crowded": 0.5 + 1e-7 * rng.random((n, stages)),  # everyone in one histogram bucket: too many candidates
         "sparse": np.where(rng.random((n, stages)) < 0.002, rng.random((n, stages)), 0.0),  # few know anything
+        "blank": rng.beta(2.0, 5.0, (n, stages)) * (np.arange(stages) > 0),  # nobody knows stage 0
     }[kind]
     return jnp.asarray(values, jnp.float32), jnp.asarray(firm, jnp.int32)
 
 
-@pytest.mark.parametrize("kind", ["spread", "ties", "crowded", "sparse"])
+@pytest.mark.parametrize("kind", ["spread", "ties", "crowded", "sparse", "blank"])
 def test_ranking_the_candidates_equals_ranking_everyone(kind):
-    """rank() looks at candidates above a histogram threshold and falls back to everyone when they
+    """rank() looks at candidates above a histogram threshold, counts those who know nothing of a
+    stage where everyone qualifies (sparse, blank), and falls back to everyone when the candidates
     cannot prove the result (ties, a crowded bucket); either way it equals rank_all exactly,
     vmapped too (lanes where one needs the fallback and the other does not)."""
     k, firm = _market(kind)
@@ -140,7 +142,8 @@ def test_the_candidates_are_a_few_per_firm_and_stage():
     """With knowledge spread out, each firm and stage keeps DEPTH + TIE_MARGIN people or a few more:
     the block ranked is about F x S x (DEPTH + TIE_MARGIN) rows, not N."""
     k, firm = _market("spread", n=100_000)
-    qualifies, everyone = knowledge._at_or_above_threshold(k, firm, 5, DEPTH + knowledge.TIE_MARGIN)
+    qualifies, everyone, people = knowledge._at_or_above_threshold(k, firm, 5, DEPTH + knowledge.TIE_MARGIN)
+    np.testing.assert_array_equal(np.asarray(people), np.bincount(np.asarray(firm), minlength=5)[:, None].repeat(3, 1))
     per_cell = np.stack([np.asarray(qualifies)[np.asarray(firm) == f].sum(0) for f in range(4)])  # [firms, stages]
     assert (per_cell >= DEPTH + knowledge.TIE_MARGIN).all() and (per_cell <= 2 * (DEPTH + knowledge.TIE_MARGIN)).all()
     assert not np.asarray(everyone)[:4].any() and np.asarray(everyone)[4].all()  # firm 4 is empty: everyone qualifies

@@ -55,20 +55,29 @@ def rank(knowledge: jax.Array, firm: jax.Array, n_firms: int, depth: int = DEPTH
     stage at or above their firm's bucket (about 2 F S (depth + TIE_MARGIN) of them, whatever N)
     are ranked as a block. The result is exact whenever the block provably holds everyone at or
     above each firm's depth-th level: it found `depth` distinct levels at or above the bucket, or
-    the bucket is the lowest (everyone is a candidate). Otherwise (ties, or more candidates than
-    the block holds) the whole population is ranked, so the result never depends on the pruning.
+    the bucket is the lowest (everyone is a candidate: those who know something of the stage are
+    ranked, the others counted at level 0). Otherwise (ties, or more candidates than the block
+    holds) the whole population is ranked, so the result never depends on the pruning.
     """
     n, n_stages = knowledge.shape
     block = max(MIN_CANDIDATES, 2 * n_firms * n_stages * (depth + TIE_MARGIN))
     if 2 * block > n:  # a small population: ranking everyone is cheaper
         return rank_all(knowledge, firm, n_firms, depth)
-    qualifies, everyone = _at_or_above_threshold(knowledge, firm, n_firms, depth + TIE_MARGIN)
+    qualifies, everyone, people = _at_or_above_threshold(knowledge, firm, n_firms, depth + TIE_MARGIN)
+    # Where everyone qualifies, those who know nothing of the stage are counted, not ranked: a firm
+    # of thousands that does not work on a stage would not fit the block.
+    qualifies = qualifies & ((knowledge > 0.0) | ~everyone[firm])
     selected = qualifies.any(1)
     position = compact.running_count(selected) - 1
     row = jnp.full(block, n, jnp.int32).at[jnp.where(selected, position, block)].set(jnp.arange(n, dtype=jnp.int32), mode="drop")
     filled, row = row < n, jnp.minimum(row, n - 1)
     candidates = jnp.where(filled[:, None] & qualifies[row], knowledge[row], -1.0)
     ranked = rank_all(candidates, jnp.where(filled, firm[row], n_firms), n_firms, depth)
+    # Level 0, held by the rest of the firm, comes right after the levels above 0 (if within depth).
+    above_zero = ranked.level > 0.0
+    nobody_else = people - jnp.where(above_zero, ranked.count, 0.0).sum(0)
+    at_zero = (jnp.arange(depth)[:, None, None] == above_zero.sum(0)[None]) & everyone[None]
+    ranked = ranked._replace(count=jnp.where(at_zero, nobody_else[None], ranked.count))
     exact = (position[-1] < block) & jnp.all(everyone | (ranked.count[-1] > 0))
 
     # Otherwise the whole ranking, in a loop that runs once or never (vmapped, a cond would run both
@@ -81,10 +90,10 @@ def rank(knowledge: jax.Array, firm: jax.Array, n_firms: int, depth: int = DEPTH
     return jax.lax.while_loop(lambda carry: carry[0], whole, (~exact, ranked))[1]
 
 
-def _at_or_above_threshold(knowledge: jax.Array, firm: jax.Array, n_firms: int, keep: int) -> tuple[jax.Array, jax.Array]:
+def _at_or_above_threshold(knowledge: jax.Array, firm: jax.Array, n_firms: int, keep: int) -> tuple[jax.Array, jax.Array, jax.Array]:
     """Which researcher-stages [N, S] are at or above their firm's threshold for the stage, the
-    lowest histogram bucket with at least `keep` people at or above it; and where [F, S] that
-    threshold is the lowest bucket of all (everyone qualifies)."""
+    lowest histogram bucket with at least `keep` people at or above it; where [F, S] that
+    threshold is the lowest bucket of all (everyone qualifies); and the people per firm [F, S]."""
     n_stages = knowledge.shape[1]
     cell = firm[:, None] * n_stages + jnp.arange(n_stages)[None, :]  # [N, S]: firm x stage
     coarse = jnp.clip((knowledge * BUCKETS).astype(jnp.int32), 0, BUCKETS - 1)
@@ -92,19 +101,19 @@ def _at_or_above_threshold(knowledge: jax.Array, firm: jax.Array, n_firms: int, 
 
     def lowest_bucket(bucket: jax.Array, counted: jax.Array, above: jax.Array | float) -> tuple[jax.Array, jax.Array]:
         """Per firm and stage: the highest bucket with at least `keep` people in it or above it
-        (`above`: people above every bucket); and the people above that bucket."""
+        (`above`: people above every bucket), the people above that bucket, and all people counted."""
         counts = segments.segment_sum(counted.astype(jnp.float32).reshape(-1), (cell * BUCKETS + bucket).reshape(-1), n_firms * n_stages * BUCKETS)
         at_or_above = jnp.cumsum(counts.reshape(n_firms, n_stages, BUCKETS)[..., ::-1], axis=-1)[..., ::-1] + jnp.asarray(above)[..., None]
         chosen = jnp.maximum((at_or_above >= keep).sum(-1) - 1, 0)
         beyond = jnp.concatenate([at_or_above[..., 1:], jnp.broadcast_to(jnp.asarray(above, jnp.float32)[..., None], at_or_above[..., :1].shape)], axis=-1)
-        return chosen, jnp.take_along_axis(beyond, chosen[..., None], axis=-1)[..., 0]
+        return chosen, jnp.take_along_axis(beyond, chosen[..., None], axis=-1)[..., 0], at_or_above[..., 0]
 
     ones = jnp.ones(knowledge.shape, bool)
-    top_coarse, above = lowest_bucket(coarse, ones, 0.0)
+    top_coarse, above, people = lowest_bucket(coarse, ones, 0.0)
     in_top_coarse = coarse == top_coarse[firm]
-    top_fine, _ = lowest_bucket(fine, in_top_coarse, above)
+    top_fine, _, _ = lowest_bucket(fine, in_top_coarse, above)
     qualifies = (coarse > top_coarse[firm]) | (in_top_coarse & (fine >= top_fine[firm]))
-    return qualifies, (top_coarse == 0) & (top_fine == 0)
+    return qualifies, (top_coarse == 0) & (top_fine == 0), people
 
 
 def rank_all(knowledge: jax.Array, firm: jax.Array, n_firms: int, depth: int = DEPTH) -> Ranked:
