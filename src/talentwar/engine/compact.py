@@ -61,6 +61,16 @@ def running_count(mask: jax.Array) -> jax.Array:
     return (rows.astype(jnp.int32) + before_block[:, None]).reshape(-1)[:n]
 
 
+def block_rows(mask: jax.Array, rank: jax.Array, block: int, first: jax.Array | int = 0) -> jax.Array:
+    """int32 [block]: the numbers of the selected rows ranked first + 1 .. first + block (`rank`
+    = running_count(mask)), in order; N in slots left empty. One scatter of row numbers into
+    their places (the others dropped), cheaper than searching the ranks."""
+    n = mask.shape[0]
+    place = rank - 1 - first
+    place = jnp.where(mask & (place >= 0) & (place < block), place, block)
+    return jnp.full(block, n, jnp.int32).at[place].set(jnp.arange(n, dtype=jnp.int32), mode="drop")
+
+
 def where_selected(
     fn: Callable[..., Any], mask: jax.Array, inputs: Any, fill: Any, block: int | None = None, numbered: bool = False
 ) -> Any:
@@ -85,11 +95,7 @@ def where_selected(
 
     def run_block(carry):
         j, out = carry
-        # Block j holds the selected rows ranked j * block + 1 .. (j + 1) * block: one scatter of
-        # row numbers into their places (others dropped), cheaper than searching the ranks.
-        place = rank - 1 - j * block
-        place = jnp.where(mask & (place >= 0) & (place < block), place, block)
-        row = jnp.full(block, n, jnp.int32).at[place].set(jnp.arange(n, dtype=jnp.int32), mode="drop")  # n: an empty slot
+        row = block_rows(mask, rank, block, j * block)  # n: an empty slot
         rows = jax.tree_util.tree_map(lambda a: a[jnp.minimum(row, n - 1)], inputs)
         values = call(jnp.minimum(row, n - 1), rows)
         return j + 1, jax.tree_util.tree_map(lambda o, v: o.at[row].set(v.astype(o.dtype), mode="drop"), out, values)

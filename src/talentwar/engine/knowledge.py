@@ -68,8 +68,8 @@ def rank(knowledge: jax.Array, firm: jax.Array, n_firms: int, depth: int = DEPTH
     # of thousands that does not work on a stage would not fit the block.
     qualifies = qualifies & ((knowledge > 0.0) | ~everyone[firm])
     selected = qualifies.any(1)
-    position = compact.running_count(selected) - 1
-    row = jnp.full(block, n, jnp.int32).at[jnp.where(selected, position, block)].set(jnp.arange(n, dtype=jnp.int32), mode="drop")
+    position = compact.running_count(selected)
+    row = compact.block_rows(selected, position, block)
     filled, row = row < n, jnp.minimum(row, n - 1)
     candidates = jnp.where(filled[:, None] & qualifies[row], knowledge[row], -1.0)
     ranked = rank_all(candidates, jnp.where(filled, firm[row], n_firms), n_firms, depth)
@@ -78,7 +78,7 @@ def rank(knowledge: jax.Array, firm: jax.Array, n_firms: int, depth: int = DEPTH
     nobody_else = people - jnp.where(above_zero, ranked.count, 0.0).sum(0)
     at_zero = (jnp.arange(depth)[:, None, None] == above_zero.sum(0)[None]) & everyone[None]
     ranked = ranked._replace(count=jnp.where(at_zero, nobody_else[None], ranked.count))
-    exact = (position[-1] < block) & jnp.all(everyone | (ranked.count[-1] > 0))
+    exact = (position[-1] <= block) & jnp.all(everyone | (ranked.count[-1] > 0))
 
     # Otherwise the whole ranking, in a loop that runs once or never (vmapped, a cond would run both
     # branches). It reads the loop's own flag: without it XLA hoisted the ranking out of the loop as

@@ -91,7 +91,7 @@ def compiler_options() -> dict[str, str]:
 
     XLA's CPU backend hands reductions (and dots) to YNNPACK by default; for the engine's many
     small reductions its own code is faster: the full model's month at N = 100,000, F = 50 took
-    9% less (docs/performance.md). They are compile options of the program, not XLA_FLAGS, so a
+    about 10% less (docs/performance.md). They are compile options of the program, not XLA_FLAGS, so a
     run's numbers do not depend on whether something else initialised JAX first.
     """
     return {"xla_cpu_experimental_ynn_fusion_type": ""} if jax.default_backend() == "cpu" else {}

@@ -53,8 +53,10 @@ def move(state: State, params: Params, view: FirmView, offers: Offers, accepted:
         )
         return arrived, gained
 
+    def nothing() -> tuple[jax.Array, jax.Array]:
+        return jnp.zeros_like(r.knowledge), jnp.zeros_like(r.knowledge)
+
     # params are shared by every replication: a real branch; without M12 nothing arrives and nothing is gained
-    nothing = lambda: (jnp.zeros_like(r.knowledge), jnp.zeros_like(r.knowledge))  # noqa: E731
     arrived, gained = jax.lax.cond(switch(params, "M12") > 0, carry, nothing)
     months = gained.sum(-1) / params.own_rd_rate
 
