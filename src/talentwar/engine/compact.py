@@ -13,9 +13,10 @@ numbers by row number (`numbered=True` and `rng.uniform_at(key, N, rows)`: the r
 of the whole draw, whoever else is selected) or take them as inputs: then each selected row
 gets the full pass's inputs and arithmetic. Its place in a block depends only on its own
 replication's mask, so results do not depend on batching (docs/ODD.md 7.18).
-tests/engine/test_compact.py checks the results against the full pass; they agree bit for bit except that XLA's CPU code for
-transcendental functions (log, exp) can round the last bit differently in a vector loop's tail,
-so a value at another position may differ by one unit in the last place.
+tests/engine/test_compact.py checks the results against the full pass; they agree bit for bit
+except that XLA's CPU code for transcendental functions (log, exp) can round the last bit
+differently in a vector loop's tail, so a value at another position may differ by one unit in
+the last place.
 """
 
 from __future__ import annotations

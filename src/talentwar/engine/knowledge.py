@@ -99,17 +99,17 @@ def _at_or_above_threshold(knowledge: jax.Array, firm: jax.Array, n_firms: int, 
     coarse = jnp.clip((knowledge * BUCKETS).astype(jnp.int32), 0, BUCKETS - 1)
     fine = jnp.clip(((knowledge * BUCKETS - coarse) * BUCKETS).astype(jnp.int32), 0, BUCKETS - 1)
 
-    def lowest_bucket(bucket: jax.Array, counted: jax.Array, above: jax.Array | float) -> tuple[jax.Array, jax.Array]:
-        """Per firm and stage: the highest bucket with at least `keep` people in it or above it
-        (`above`: people above every bucket), the people above that bucket, and all people counted."""
+    def lowest_bucket(bucket: jax.Array, counted: jax.Array, above: jax.Array) -> tuple[jax.Array, jax.Array, jax.Array]:
+        """Per firm and stage [F, S]: the highest bucket with at least `keep` people in it or above
+        it (`above`: people above every bucket), the people above that bucket, and all people counted."""
         counts = segments.segment_sum(counted.astype(jnp.float32).reshape(-1), (cell * BUCKETS + bucket).reshape(-1), n_firms * n_stages * BUCKETS)
-        at_or_above = jnp.cumsum(counts.reshape(n_firms, n_stages, BUCKETS)[..., ::-1], axis=-1)[..., ::-1] + jnp.asarray(above)[..., None]
+        at_or_above = jnp.cumsum(counts.reshape(n_firms, n_stages, BUCKETS)[..., ::-1], axis=-1)[..., ::-1] + above[..., None]
         chosen = jnp.maximum((at_or_above >= keep).sum(-1) - 1, 0)
-        beyond = jnp.concatenate([at_or_above[..., 1:], jnp.broadcast_to(jnp.asarray(above, jnp.float32)[..., None], at_or_above[..., :1].shape)], axis=-1)
+        beyond = jnp.concatenate([at_or_above[..., 1:], above[..., None]], axis=-1)  # people above each bucket
         return chosen, jnp.take_along_axis(beyond, chosen[..., None], axis=-1)[..., 0], at_or_above[..., 0]
 
     ones = jnp.ones(knowledge.shape, bool)
-    top_coarse, above, people = lowest_bucket(coarse, ones, 0.0)
+    top_coarse, above, people = lowest_bucket(coarse, ones, jnp.zeros((n_firms, n_stages), jnp.float32))
     in_top_coarse = coarse == top_coarse[firm]
     top_fine, _, _ = lowest_bucket(fine, in_top_coarse, above)
     qualifies = (coarse > top_coarse[firm]) | (in_top_coarse & (fine >= top_fine[firm]))
