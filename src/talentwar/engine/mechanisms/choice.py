@@ -77,9 +77,12 @@ def _decide(
     appeal = params.mission + params.data_moat
     penalty_staying, penalty_moving = misalignment.mission_penalty(r, there, params)
     mission = appeal[there] - penalty_moving - appeal[here] + penalty_staying
-    pulls = jnp.stack([cash, equity, compute, autonomy, mission], axis=-1)
-
-    gain = (r.preferences * pulls).sum(-1)
+    # The weighted sum written out, in the order a sum over the last axis adds: as a reduction,
+    # XLA's CPU code computed every pull inside it one element at a time (no vector loop).
+    weights = r.preferences
+    gain = (
+        weights[:, 0] * cash + weights[:, 1] * equity + weights[:, 2] * compute + weights[:, 3] * autonomy + weights[:, 4] * mission
+    )
     gain = gain - params.switching_cost - params.cross_region_cost * (params.region[there] != r.region)
     gain = gain + hierarchy.choice_term(r, params)  # low morale makes leaving attractive (M13)
     gain = gain + params.temperature * noise
