@@ -70,3 +70,30 @@ def test_a_vmapped_batch_gives_each_replication_the_single_result():
         alone = reduce(batch[0][i], batch[1][i])
         np.testing.assert_array_equal(np.asarray(got[0][i]), np.asarray(alone[0]))
         np.testing.assert_array_equal(np.asarray(got[1][i]), np.asarray(alone[1]))
+
+
+@pytest.mark.parametrize("rows, n_segments", [(1_000, 3), (20_000, 50), (3_000, 400)])
+def test_ordered_sum_is_jax_segment_sum_bit_for_bit(rows, n_segments):
+    data, segment = _grouped(rows, n_segments, seed=4)
+    want = np.asarray(jax.ops.segment_sum(data, segment, n_segments))
+    np.testing.assert_array_equal(np.asarray(segments.ordered_sum(data, segment, n_segments)), want)
+    batched = jax.vmap(lambda d, s: segments.ordered_sum(d, s, n_segments))(jnp.stack([data, data]), jnp.stack([segment, segment]))
+    np.testing.assert_array_equal(np.asarray(batched[1]), want)
+
+
+@pytest.mark.parametrize("reduce", [segments.segment_sum, segments.segment_max, segments.ordered_sum])
+def test_vmapped_reductions_are_the_same_bits_as_each_replication_alone(reduce):
+    """Vmapped, a reduction runs as one scatter over replication x segment: float sums keep each
+    row's lane and order, so every replication's result is bit for bit its result alone, also for
+    data shared by the batch, batches inside batches, and segments out of range."""
+    n_segments = 50
+    pieces = [_grouped(20_000, n_segments, seed=s) for s in (5, 6, 7, 8)]
+    data = jnp.stack([d for d, _ in pieces]).reshape(2, 2, 20_000, 3)
+    segment = jnp.stack([s for _, s in pieces]).reshape(2, 2, 20_000)
+    alone = lambda d, s: reduce(d, s, n_segments)  # noqa: E731
+    nested = jax.jit(jax.vmap(jax.vmap(alone)))(data, segment)
+    shared = jax.jit(jax.vmap(alone, in_axes=(None, 0)))(data[0, 0], segment[0])
+    for i in range(2):
+        np.testing.assert_array_equal(np.asarray(shared[i]), np.asarray(alone(data[0, 0], segment[0, i])))
+        for j in range(2):
+            np.testing.assert_array_equal(np.asarray(nested[i, j]), np.asarray(alone(data[i, j], segment[i, j])))

@@ -30,7 +30,7 @@ def autonomy(r: Researchers, params: Params, *firms: jax.Array) -> tuple[jax.Arr
     """Autonomy pull [N] of working at each of `firms` (each [N]), blue-sky tokens included."""
     n_firms = params.is_employer.shape[0]
     research = (params.is_employer[r.firm] > 0) & (r.role != PRODUCT)
-    skill_sum = jax.ops.segment_sum(jnp.where(research, r.skill, 0.0), r.firm, n_firms)
+    skill_sum = segments.ordered_sum(jnp.where(research, r.skill, 0.0), r.firm, n_firms)
     staff = segments.segment_sum(research.astype(jnp.float32), r.firm, n_firms)
     mean_skill = jnp.where(staff > 0, skill_sum / jnp.maximum(staff, 1.0), 1.0)
 

@@ -47,7 +47,7 @@ def _update(r: Researchers, offers: Offers, params: Params) -> Researchers:
     n_firms = params.is_employer.shape[0]
     employed = params.is_employer[r.firm] > 0
     cell = r.firm * N_ROLES + r.role.astype(jnp.int32)
-    pay_sum = jax.ops.segment_sum(jnp.where(employed, r.salary, 0.0), cell, n_firms * N_ROLES)
+    pay_sum = segments.ordered_sum(jnp.where(employed, r.salary, 0.0), cell, n_firms * N_ROLES)
     peers = segments.segment_sum(employed.astype(jnp.float32), cell, n_firms * N_ROLES)
     peer_pay = pay_sum[cell] / jnp.maximum(peers[cell], 1.0)
     best_seen = jnp.maximum(peer_pay, jnp.where(offers.made, offers.salary, 0.0))

@@ -102,7 +102,7 @@ def _sample_exactly(key: jax.Array, candidates: jax.Array, how_many: jax.Array) 
     reaches `how_many` are taken whole, and that bucket is taken in index order up to the count.
     """
     priority = rng.randint(key, candidates.shape, SAMPLING_BUCKETS)
-    per_bucket = jax.ops.segment_sum(candidates.astype(jnp.int32), priority, SAMPLING_BUCKETS)
+    per_bucket = segments.ordered_sum(candidates.astype(jnp.int32), priority, SAMPLING_BUCKETS)
     running = jnp.cumsum(per_bucket)
     cut = jnp.searchsorted(running, how_many, side="left")
     before_cut = running[cut] - per_bucket[cut]

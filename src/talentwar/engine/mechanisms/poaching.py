@@ -31,7 +31,7 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 
-from talentwar.engine import compact, rng
+from talentwar.engine import compact, rng, segments
 from talentwar.engine.firm_view import FirmView
 from talentwar.engine.params import N_ROLES, Params
 from talentwar.engine.sampling import draw_money_at, mean
@@ -66,7 +66,7 @@ def make_offers(
     stratum = ((r.firm * S + r.stage.astype(jnp.int32)) * R + r.role.astype(jnp.int32)) * T + tier
     # One pass over researchers: headcount, salary, unvested value and knowledge per stratum.
     columns = jnp.concatenate([jnp.stack([weight, r.salary, unvested], axis=1), r.knowledge], axis=1)
-    totals = jax.ops.segment_sum(columns * weight[:, None], stratum, C)
+    totals = segments.ordered_sum(columns * weight[:, None], stratum, C)
     count = totals[:, 0]
     means = totals[:, 1:] / jnp.maximum(count, 1.0)[:, None]
     mean_salary, mean_unvested, mean_knowledge = means[:, 0], means[:, 1], means[:, 2:]
@@ -135,7 +135,7 @@ def make_offers(
     )
 
     # Strict budget: offers in random priority order while the cumulative cost fits.
-    spent = jax.ops.segment_sum(cost, slot, slots).reshape(F, BUDGET_BUCKETS)
+    spent = segments.ordered_sum(cost, slot, slots).reshape(F, BUDGET_BUCKETS)
     within = jnp.cumsum(spent, axis=1).reshape(-1)[jnp.minimum(slot, slots - 1)] <= params.monthly_budget[poacher]
     return Offers(
         made=made & within,
