@@ -102,7 +102,8 @@ def _at_or_above_threshold(knowledge: jax.Array, firm: jax.Array, n_firms: int, 
     def lowest_bucket(bucket: jax.Array, counted: jax.Array, above: jax.Array) -> tuple[jax.Array, jax.Array, jax.Array]:
         """Per firm and stage [F, S]: the highest bucket with at least `keep` people in it or above
         it (`above`: people above every bucket), the people above that bucket, and all people counted."""
-        counts = segments.segment_sum(counted.astype(jnp.float32).reshape(-1), (cell * BUCKETS + bucket).reshape(-1), n_firms * n_stages * BUCKETS)
+        index = jnp.where(counted, cell * BUCKETS + bucket, -1).reshape(-1)  # -1: not counted, left out of the scatter
+        counts = segments.segment_sum(jnp.ones(index.shape, jnp.float32), index, n_firms * n_stages * BUCKETS)
         at_or_above = jnp.cumsum(counts.reshape(n_firms, n_stages, BUCKETS)[..., ::-1], axis=-1)[..., ::-1] + above[..., None]
         chosen = jnp.maximum((at_or_above >= keep).sum(-1) - 1, 0)
         beyond = jnp.concatenate([at_or_above[..., 1:], above[..., None]], axis=-1)  # people above each bucket
