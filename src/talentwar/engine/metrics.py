@@ -19,7 +19,7 @@ from talentwar.engine.mechanisms.no_poach import portfolio_value
 from talentwar.engine.mechanisms.knowledge_transfer import Transfer
 from talentwar.engine.mechanisms.poaching import Offers
 from talentwar.engine.mechanisms.vesting import unvested_value
-from talentwar.engine.params import CORE, PRODUCT, Params
+from talentwar.engine.params import CORE, N_ROLES, PRODUCT, Params
 from talentwar.engine.state import Researchers, State
 from talentwar.scenario.schema import ROLES
 
@@ -166,38 +166,41 @@ def _by(firm: jax.Array, columns: list[jax.Array], n_firms: int) -> list[jax.Arr
 def _firm_metrics(t: MonthTrace, params: Params) -> jax.Array:
     F = params.is_employer.shape[0]
     end = t.end.researchers
-    employed = params.is_employer[end.firm] > 0
-    core = employed & (end.role == CORE)
+    employer = params.is_employer > 0  # [F]: "employed" is a property of the firm, applied to its sums
     unvested = unvested_value(t.end, params)
-    research = employed & (end.role != PRODUCT)
-    # One segment sum per firm index (at the end, at the start, of the poacher, after poaching):
-    # each is a serial pass over N, and the columns' sums do not depend on what they are stacked with.
+    research_role = end.role != PRODUCT
+    # Head counts per firm and role from one count; the other columns in one segment sum per
+    # firm index (at the end, at the start, of the poacher, after poaching): each is a serial pass
+    # over N, and the columns' sums do not depend on what they are stacked with.
+    by_role = segments.segment_sum(jnp.ones(end.firm.shape, jnp.float32), end.firm * N_ROLES + end.role, F * N_ROLES).reshape(F, N_ROLES)
+    headcount = by_role.sum(1)  # everyone at the firm: for the outside pool, its size
+    by_role = jnp.where(employer[:, None], by_role, 0.0)
+    headcount_core, research_staff = by_role[:, CORE], by_role.sum(1) - by_role[:, PRODUCT]
     (
-        headcount, headcount_core, salary_sum, reference_sum, unvested_sum, core_kept, hires,
-        research_staff, productivity_sum, on_product, resting, morale, protected, internal_moves, wanting, *by_role,
+        salary_sum, reference_sum, unvested_sum, core_kept, hires,
+        productivity_sum, on_product, resting, morale, protected, internal_moves, wanting,
     ) = _by(
         end.firm,
         [
-            jnp.ones_like(employed),
-            core,
-            end.salary * employed,
-            end.reference_pay * employed,
-            unvested * employed,
+            end.salary,
+            end.reference_pay,
+            unvested,
             end.initial_core_firm == end.firm,
             t.hired,
-            research,
-            t.productivity * research,
-            end.on_product & research,
-            end.resting & employed,
-            end.morale * employed,
-            end.protected & employed,
+            t.productivity * research_role,
+            end.on_product & research_role,
+            end.resting,
+            end.morale,
+            end.protected,
             t.promoted,
-            end.wants_ai_role & employed,
-        ]
-        + [(end.role == i) & employed for i in range(len(ROLES))],
+            end.wants_ai_role,
+        ],
         F,
     )
-    by_role = jnp.stack(by_role, axis=-1)  # [F, R]
+    salary_sum, reference_sum, unvested_sum, productivity_sum, on_product, resting, morale, protected, wanting = (
+        jnp.where(employer, x, 0.0)
+        for x in (salary_sum, reference_sum, unvested_sum, productivity_sum, on_product, resting, morale, protected, wanting)
+    )
     offers_received, departures_poached, leaked, retention_spend, counters_won = _by(
         t.start.firm, [t.offers.made, t.accepted, t.transfer.gained.sum(-1), t.granted + t.counter_raise, t.countered], F
     )
@@ -220,7 +223,7 @@ def _firm_metrics(t: MonthTrace, params: Params) -> jax.Array:
         jnp.where(t.accepted, pair, -1),  # -1: not a move, dropped
         F * F,
     ).reshape(F, F, 3)
-    top_salary = segments.segment_max(jnp.where(employed, end.salary, 0.0), end.firm, F)
+    top_salary = jnp.where(employer, segments.segment_max(end.salary, end.firm, F), 0.0)
     per_head = 1.0 / jnp.maximum(headcount, 1.0)
     columns = [
         headcount,
