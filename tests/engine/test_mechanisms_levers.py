@@ -263,6 +263,36 @@ def test_m16_internal_mobility_grants_ai_roles_and_denial_costs_morale(mini):
     assert metric(off, "internal_moves", "lab").sum() == 0
 
 
+def test_m16_internal_mobility_skips_its_work_only_where_nobody_can_want_an_ai_role(mini):
+    """Only the initial population wants AI roles (a month can only end a wish), so where no group
+    wants one the month's work is skipped; the skip gives what the work would have given."""
+    import jax
+    import jax.numpy as jnp
+
+    from talentwar.engine.mechanisms import internal_mobility
+    from talentwar.engine.population import initial_state
+    from talentwar.engine.step import step
+
+    def start(scenario):
+        params, layout = build(scenario)
+        params = jax.tree_util.tree_map(jnp.asarray, params)
+        return params, layout.dims, initial_state(jax.random.key(0), params, layout.dims)
+
+    params, dims, state = start(wanting(mini, 0.0))  # every request denied: wishes end only by leaving
+    wished = np.asarray(state.researchers.wants_ai_role)
+    for t in range(6):
+        state, _ = step(state, jax.random.key(t), jnp.int32(t), params, dims.move_capacity)
+    still = np.asarray(state.researchers.wants_ai_role)
+    assert wished.any() and still.any() and not (still & ~wished).any()
+
+    params, dims, state = start(mini)
+    assert not bool(jnp.any(params.group_wants_ai_role > 0))
+    skipped = internal_mobility.move_internally(state.researchers, params, jax.random.key(1))
+    worked = internal_mobility._move_internally(state.researchers, params, jax.random.key(1))
+    for a, b in zip(jax.tree_util.tree_leaves(skipped), jax.tree_util.tree_leaves(worked), strict=True):
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+
+
 def test_m16_a_protected_class_blinds_internal_mobility(mini):
     open_firm = wanting(mini, 0.3)
     blinded = with_firm(open_firm, 0, retention={"protected_roles": ["core"], "special_grant": {"value": 100}})

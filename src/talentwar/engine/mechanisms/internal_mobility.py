@@ -19,7 +19,19 @@ from talentwar.engine.switches import switch
 
 
 def move_internally(r: Researchers, params: Params, key: jax.Array) -> tuple[Researchers, jax.Array]:
-    """Returns the researchers and who was granted an AI role this month."""
+    """Returns the researchers and who was granted an AI role this month.
+
+    Only the initial population can want an AI role (nobody starts wanting one later), so where
+    no population group does, as in the job ladder, nobody ever asks and the month's work is
+    skipped (params are shared by every replication: a real branch)."""
+    return jax.lax.cond(
+        jnp.any(params.group_wants_ai_role > 0),
+        lambda: _move_internally(r, params, key),
+        lambda: (r, jnp.zeros(r.firm.shape, bool)),
+    )
+
+
+def _move_internally(r: Researchers, params: Params, key: jax.Array) -> tuple[Researchers, jax.Array]:
     on = switch(params, "M16") > 0
     n_firms = params.is_employer.shape[0]
     employed = params.is_employer[r.firm] > 0
