@@ -1,7 +1,7 @@
 """Where one month's step spends its time: XLA's profile, attributed to the engine's functions.
 
     python benchmarks/profile_step.py [--scenario talent-war-2026] [--researchers 100000] [--firms 50]
-        [--months 12] [--lanes 1] [--ops MODULE:FUNCTION | --ops all]
+        [--months 12] [--lanes 1] [--ops MODULE:FUNCTION | --ops all] [--callers]
 
 Builds the scenario scaled to the given market (talentwar.scenario.scale_market), draws
 `lanes` replications' initial populations, compiles `months` months of the step from them
@@ -9,7 +9,9 @@ Builds the scenario scaled to the given market (talentwar.scenario.scale_market)
 once to warm up and once under `jax.profiler`, and attributes each executed XLA operation to
 the innermost engine function it was traced from (XLA keeps the Python stack of every
 operation). Prints milliseconds per month by function and by module, and the wall time per
-month. docs/performance.md quotes its output.
+month. With --callers, operations of the shared helpers (segment reductions, compaction, random
+numbers, money draws) go to the engine function that called them, so each mechanism's line holds
+all of its work. docs/performance.md quotes its output.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from talentwar.scenario import load_scenario, scale_market
 ENGINE = "/talentwar/engine/"
 # Loops and branches: the profile times them and, again, every operation inside them.
 CONTROL = re.compile(r"(while|conditional|cond|call)(\.[\w.]+)?$")
+HELPERS = ("segments", "compact", "rng", "sampling")  # --callers: charged to the function that called them
 
 
 def main() -> None:
@@ -46,7 +49,10 @@ def main() -> None:
     parser.add_argument("--lanes", type=int, default=1, help="replications vmapped together, as the engine's lane width")
     parser.add_argument("--top", type=int, default=25, help="functions to list")
     parser.add_argument("--ops", metavar="MODULE:FUNCTION", help="also list the costliest XLA operations traced from this function")
+    parser.add_argument("--callers", action="store_true", help=f"charge the helpers' operations ({', '.join(HELPERS)}) to their callers")
     args = parser.parse_args()
+    if args.callers:  # XLA then keeps every frame of each operation's stack, not only the innermost ten
+        jax.config.update("jax_traceback_in_locations_limit", -1)
 
     scenario = scale_market(load_scenario(args.scenario), args.researchers, args.firms)
     params, layout = build(scenario)
@@ -77,7 +83,7 @@ def main() -> None:
         trace_file = sorted(Path(trace_dir).rglob("*.trace.json.gz"))[-1]
         events = json.loads(gzip.decompress(trace_file.read_bytes()))["traceEvents"]
 
-    origin = _origins(compiled.as_text())
+    origin = _origins(compiled.as_text(), HELPERS if args.callers else ())
     by_function: collections.Counter[str] = collections.Counter()
     by_operation: collections.Counter[str] = collections.Counter()
     for event in events:
@@ -105,8 +111,9 @@ def main() -> None:
             print(f"{ms:9.3f}  {name}")
 
 
-def _origins(hlo: str) -> dict[str, str]:
-    """XLA instruction name -> 'module:function' of the innermost engine frame it came from."""
+def _origins(hlo: str, skipped: tuple[str, ...] = ()) -> dict[str, str]:
+    """XLA instruction name -> 'module:function' of the innermost engine frame it came from,
+    passing over frames in the `skipped` modules."""
     section = None
     files, functions, locations, frames = {}, {}, {}, {}
     for line in hlo.splitlines():
@@ -124,7 +131,7 @@ def _origins(hlo: str) -> dict[str, str]:
             locations[int(m[1])] = (files[int(m[2])], functions[int(m[3])])
         elif section == "StackFrames":
             m = re.match(r"(\d+) \{file_location_id=(\d+)(?: parent_frame_id=(\d+))?", line)
-            frames[int(m[1])] = (int(m[2]), int(m[3] or 0))
+            frames[int(m[1])] = (int(m[2]), int(m[3] or 1) - 1)  # the parent's number is written one higher; 0: none
 
     def innermost(frame: int) -> str:
         seen = set()
@@ -132,8 +139,8 @@ def _origins(hlo: str) -> dict[str, str]:
             seen.add(frame)
             location, frame = frames[frame]
             path, function = locations[location]
-            if ENGINE in path:
-                module = path.split(ENGINE, 1)[1].removesuffix(".py").replace("mechanisms/", "")
+            module = path.split(ENGINE, 1)[1].removesuffix(".py").replace("mechanisms/", "") if ENGINE in path else None
+            if module is not None and module not in skipped:
                 return f"{module}:{function.split('.<locals>')[0]}"
         return "other"
 
