@@ -46,8 +46,7 @@ def segment_max(data: jax.Array, segment: jax.Array, n_segments: int) -> jax.Arr
 
     `data` is [N, ...] and `segment` [N]; rows whose segment is out of range are dropped.
     """
-    rows = segment.shape[0]
-    return _reducer(jax.ops.segment_max, n_segments, rows, lanes(rows, n_segments))(data, segment).max(axis=1)
+    return _spread(jax.ops.segment_max, data, segment, n_segments).max(axis=1)
 
 
 def segment_sum(data: jax.Array, segment: jax.Array, n_segments: int) -> jax.Array:
@@ -57,14 +56,19 @@ def segment_sum(data: jax.Array, segment: jax.Array, n_segments: int) -> jax.Arr
     data is added in another order than jax.ops.segment_sum's, so its rounding differs: use it
     for what is only reported (metrics.py), not for sums the simulation goes on from.
     """
-    rows = segment.shape[0]
-    return _reducer(jax.ops.segment_sum, n_segments, rows, lanes(rows, n_segments))(data, segment).sum(axis=1)
+    return _spread(jax.ops.segment_sum, data, segment, n_segments).sum(axis=1)
 
 
 def ordered_sum(data: jax.Array, segment: jax.Array, n_segments: int) -> jax.Array:
     """jax.ops.segment_sum(data, segment, n_segments), bit for bit: each segment adds its rows in
     row order. For float sums the simulation goes on from; no hash lanes."""
     return _reducer(jax.ops.segment_sum, n_segments, segment.shape[0], 1)(data, segment)[:, 0]
+
+
+def _spread(reduce: Callable, data: jax.Array, segment: jax.Array, n_segments: int) -> jax.Array:
+    """`reduce` over segment x hash lane: [n_segments, lanes, ...]."""
+    rows = segment.shape[0]
+    return _reducer(reduce, n_segments, rows, lanes(rows, n_segments))(data, segment)
 
 
 @functools.cache
