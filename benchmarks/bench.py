@@ -10,7 +10,9 @@ Needs the benchmark extra: `pip install -e '.[bench]'` (Mesa). Sections:
 1. job ladder, Mesa against talentwar: researcher-months per second of the Burdett-Mortensen
    special case, written in plain Mesa 3 (benchmarks/mesa_reference) and run by talentwar's
    general engine (built-in `job-ladder`, scaled to N), at N = 1,000 and 10,000, and the ratio;
-   each side's best of three timed runs.
+   each side's best of three timed runs. A third column (best of ten) times the ladder alone hand-written in
+   JAX (benchmarks/ladder_kernel.py, the same replications): what XLA gives for the ladder's
+   arithmetic with nothing else in the month, so the gap to it is the cost of the general engine.
 2. full model: talent-war-2026 scaled to N researchers and F firms (scale_market), every
    mechanism on, for several replication counts: throughput and peak memory.
 3. the default `talentwar run`: process wall time with an empty compilation cache (cold) and
@@ -40,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LADDER_MONTHS = 60
 LADDER_REPLICATIONS = 16
 LADDER_REPEATS = 3  # each side's best of three timed runs: single runs of a second vary by 40% on a shared machine
+KERNEL_REPEATS = 10  # the hand-written kernel's runs take tens of milliseconds: best of ten
 FULL_MONTHS = 36
 FULL_GRID = [  # (researchers, firms, replication counts)
     (1_000, 5, (16, 64)),
@@ -114,6 +117,25 @@ def measure_talentwar(scenario: str, researchers: int, firms: int, months: int, 
     return out
 
 
+def measure_kernel(researchers: int, months: int, replications: int, repeats: int = 1) -> dict:
+    from benchmarks import ladder_kernel
+    from benchmarks.mesa_reference import ladder_parameters
+    from talentwar.scenario import load_scenario, scale_market
+
+    import jax
+
+    parameters = ladder_parameters(scale_market(load_scenario("job-ladder"), researchers, 3))
+    (warmup,), _ = _timed(lambda: jax.block_until_ready(ladder_kernel.simulate(parameters, replications, months)), 1)
+    times, _ = _timed(lambda: jax.block_until_ready(ladder_kernel.simulate(parameters, replications, months)), repeats)
+    return {
+        "seconds": min(times),
+        "all_seconds": times,
+        "warmup_seconds": warmup,
+        "researcher_months": researchers * months * replications,
+        "peak_gb": _peak_gb(),
+    }
+
+
 def _child(kind: str, **kwargs) -> dict:
     """Run one measurement in a fresh Python process and return its result."""
     code = (
@@ -182,15 +204,28 @@ def main(argv: list[str] | None = None) -> dict:
 
 def ladder(results: dict, sizes: list[int], months: int, save: Callable[[], None]) -> None:
     print(f"1. job ladder, {months} months: Mesa (one replication) against talentwar ({LADDER_REPLICATIONS} replications), best of {LADDER_REPEATS}")
-    print(f"{'N':>10} {'Mesa rm/s':>12} {'talentwar rm/s':>15} {'ratio':>8}")
+    print(f"{'N':>10} {'Mesa rm/s':>12} {'talentwar rm/s':>15} {'ratio':>8} {'kernel rm/s':>12} {'kernel ratio':>13}")
     for n in sizes:
         mesa = _child("mesa", researchers=n, months=months, repeats=LADDER_REPEATS)
         ours = _child(
             "talentwar", scenario="job-ladder", researchers=n, firms=3, months=months, replications=LADDER_REPLICATIONS, repeats=LADDER_REPEATS
         )
-        row = {"researchers": n, "months": months, "mesa": mesa, "talentwar": ours, "ratio": ours["throughput"] / mesa["throughput"]}
+        kernel = _child("kernel", researchers=n, months=months, replications=LADDER_REPLICATIONS, repeats=KERNEL_REPEATS)
+        row = {
+            "researchers": n,
+            "months": months,
+            "mesa": mesa,
+            "talentwar": ours,
+            "ratio": ours["throughput"] / mesa["throughput"],
+            "kernel": kernel,
+            "kernel_ratio": kernel["throughput"] / mesa["throughput"],
+        }
         results["ladder"].append(row)
-        print(f"{n:>10,} {mesa['throughput']:>12.3g} {ours['throughput']:>15.3g} {row['ratio']:>7.1f}x", flush=True)
+        print(
+            f"{n:>10,} {mesa['throughput']:>12.3g} {ours['throughput']:>15.3g} {row['ratio']:>7.1f}x"
+            f" {kernel['throughput']:>12.3g} {row['kernel_ratio']:>12.1f}x",
+            flush=True,
+        )
         save()
 
 
