@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, NamedTuple
 
@@ -122,24 +123,32 @@ def run_replications(
     report_every = max(width, -(-(batch_size or width) // width) * width)
     starts = range(0, replications, width)
 
-    def run_group(start: int):
+    # Each group's outputs are copied into arrays for all replications as soon as it finishes,
+    # by its own thread while other groups still run: concatenating the pieces at the end took
+    # 0.6-0.9 s of 8 s for 16 replications at N = 100,000 and held every output twice.
+    outputs: list[np.ndarray] = []
+    allocate = threading.Lock()
+
+    def run_group(start: int) -> None:
         ids = np.minimum(np.arange(start, start + width), replications - 1)  # pad the last group
         valid = int(min(width, replications - start))
-        out = jax.device_get(fn(device_params, seed_array, jnp.asarray(ids, jnp.int32)))
-        return jax.tree_util.tree_map(lambda x: x[:valid], out)
+        piece = jax.tree_util.tree_leaves(jax.device_get(fn(device_params, seed_array, jnp.asarray(ids, jnp.int32))))
+        with allocate:
+            if not outputs:
+                outputs.extend(np.empty((replications,) + x.shape[1:], x.dtype) for x in piece)
+        for whole, x in zip(outputs, piece, strict=True):
+            whole[start : start + valid] = x[:valid]
 
     # Groups are independent: on a CPU, run as many at once as there are cores and memory allow
     # (XLA parallelises only part of each step); on an accelerator, one at a time.
     group_bytes = width * bytes_per_replication(dims, months, n_metrics)
     workers = max(1, min(len(starts), concurrent_groups(), memory_budget() // max(group_bytes, 1)))
-    pieces = []
     with ThreadPoolExecutor(workers) as pool:
-        for start, piece in zip(starts, pool.map(run_group, starts), strict=True):
-            pieces.append(piece)
+        for start, _ in zip(starts, pool.map(run_group, starts), strict=True):
             done = min(start + width, replications)
             if progress is not None and (done % report_every == 0 or done == replications):
                 progress(done, replications)
-    return jax.tree_util.tree_map(lambda *xs: np.concatenate(xs, axis=0), *pieces)
+    return jax.tree_util.tree_unflatten(OUTPUTS, outputs)
 
 
 def concurrent_groups() -> int:
