@@ -1,6 +1,6 @@
 """talentwar's speed, side by side with Mesa, in one run.
 
-    python benchmarks/bench.py                  # everything (about 18 minutes on 2 cores)
+    python benchmarks/bench.py                  # everything (4 minutes on 2 cores with a filled compilation cache)
     python benchmarks/bench.py --quick          # the Mesa comparison at N = 10,000 only (under a minute)
     python benchmarks/bench.py --json out.json  # also write the table as JSON
     python benchmarks/bench.py --sections full  # one or more of ladder, full, default

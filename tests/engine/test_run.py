@@ -58,3 +58,18 @@ def test_outputs_are_finite_and_named(mini):
     assert np.isfinite(result.metrics["value"]).all()
     assert set(result.metrics["metric"].unique()) == set(metric_names(list(mini.simulation.stages), [f.name for f in mini.firms]))
     assert np.isfinite(result.final.select_dtypes("number").to_numpy()).all()
+
+
+def test_lane_groups_run_at_once_land_in_replication_order(mini, monkeypatch):
+    """Several lane groups, two at a time, the last one padded: each replication's outputs land in its own rows."""
+    monkeypatch.setattr("talentwar.engine.run.MAX_LANES", {"cpu": 2, "accelerator": 2})
+    monkeypatch.setenv("TALENTWAR_THREADS", "2")
+    five = talentwar.simulate(mini, replications=5, seed=3)  # groups 0-1, 2-3 and 4 (padded)
+    assert five.info["lane_width"] == 2
+    monkeypatch.setenv("TALENTWAR_THREADS", "1")
+    six = talentwar.simulate(mini, replications=6, seed=3)  # one group at a time, none padded
+    for name in ("metrics", "moves", "final", "investors"):
+        frame = getattr(six, name)
+        assert getattr(five, name).reset_index(drop=True).equals(frame[frame["replication"] < 5].reset_index(drop=True)), name
+    by_replication = five.metrics.groupby("replication")["value"].sum()
+    assert by_replication.nunique() == 5  # five different replications, not one copied
