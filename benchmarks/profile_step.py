@@ -8,7 +8,7 @@ Builds the scenario scaled to the given market (talentwar.scenario.scale_market)
 (vmapped over the lanes, as the engine runs a lane group), runs it
 once to warm up and once under `jax.profiler`, and attributes each executed XLA operation to
 the innermost engine function it was traced from (XLA keeps the Python stack of every
-operation). Prints milliseconds per month by function and by module, and the wall time per
+operation; see `_origins` for the stacks of cached jaxprs). Prints milliseconds per month by function and by module, and the wall time per
 month. With --callers, operations of the shared helpers (segment reductions, compaction, random
 numbers, money draws) go to the engine function that called them, so each mechanism's line holds
 all of its work. docs/performance.md quotes its output.
@@ -134,13 +134,22 @@ def _origins(hlo: str, skipped: tuple[str, ...] = ()) -> dict[str, str]:
             frames[int(m[1])] = (int(m[2]), int(m[3] or 1) - 1)  # the parent's number is written one higher; 0: none
 
     def innermost(frame: int) -> str:
-        seen = set()
+        """The innermost engine function of the operation's own call: the frames up to the last
+        call of step(). An operation from a jaxpr that JAX traced once and cached (jnp.where's, for
+        one) keeps, innermost, the stack of the call that traced it first, wherever it is used:
+        its place of use comes after, ending at step() like every other stack of the month."""
+        engine, seen = [], set()
         while frame in frames and frame not in seen:
             seen.add(frame)
             location, frame = frames[frame]
             path, function = locations[location]
-            module = path.split(ENGINE, 1)[1].removesuffix(".py").replace("mechanisms/", "") if ENGINE in path else None
-            if module is not None and module not in skipped:
+            if ENGINE in path:
+                engine.append((path.split(ENGINE, 1)[1].removesuffix(".py").replace("mechanisms/", ""), function))
+        steps = [i for i, call in enumerate(engine) if call == ("step", "step")]  # step() itself, not a lambda in it
+        if len(steps) > 1:
+            engine = engine[steps[-2] + 1 : steps[-1] + 1]
+        for module, function in engine:
+            if module not in skipped:
                 return f"{module}:{function.split('.<locals>')[0]}"
         return "other"
 
