@@ -1,7 +1,7 @@
 """talentwar's speed, side by side with Mesa, in one run.
 
     python benchmarks/bench.py                  # everything (4 minutes on 2 cores with a filled compilation cache)
-    python benchmarks/bench.py --quick          # the Mesa comparison at N = 10,000 only (under a minute)
+    python benchmarks/bench.py --quick          # the ladder comparison at N = 10,000 only (under a minute)
     python benchmarks/bench.py --json out.json  # also write the table as JSON
     python benchmarks/bench.py --sections full  # one or more of ladder, full, default
 
@@ -10,9 +10,10 @@ Needs the benchmark extra: `pip install -e '.[bench]'` (Mesa). Sections:
 1. job ladder, Mesa against talentwar: researcher-months per second of the Burdett-Mortensen
    special case, written in plain Mesa 3 (benchmarks/mesa_reference) and run by talentwar's
    general engine (built-in `job-ladder`, scaled to N), at N = 1,000 and 10,000, and the ratio;
-   each side's best of three timed runs. A third column (best of ten) times the ladder alone hand-written in
-   JAX (benchmarks/ladder_kernel.py, the same replications): what XLA gives for the ladder's
-   arithmetic with nothing else in the month, so the gap to it is the cost of the general engine.
+   each side's best of three timed runs. A third column (best of ten) times the ladder alone,
+   hand-written in JAX (benchmarks/ladder_kernel.py, the same replications): what XLA gives for
+   the ladder's arithmetic with nothing else in the month, so the gap to it is the cost of the
+   general engine.
 2. full model: talent-war-2026 scaled to N researchers and F firms (scale_market), every
    mechanism on, for several replication counts: throughput and peak memory.
 3. the default `talentwar run`: process wall time with an empty compilation cache (cold) and

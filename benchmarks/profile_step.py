@@ -8,8 +8,8 @@ Builds the scenario scaled to the given market (talentwar.scenario.scale_market)
 (vmapped over the lanes, as the engine runs a lane group), runs it
 once to warm up and once under `jax.profiler`, and attributes each executed XLA operation to
 the innermost engine function it was traced from (XLA keeps the Python stack of every
-operation; see `_origins` for the stacks of cached jaxprs). Prints milliseconds per month by function and by module, and the wall time per
-month. With --callers, operations of the shared helpers (segment reductions, compaction, random
+operation; `_origins` explains the stacks of cached jaxprs). Prints milliseconds per month by
+function and by module, and the wall time per month. With --callers, operations of the shared helpers (segment reductions, compaction, random
 numbers, money draws) go to the engine function that called them, so each mechanism's line holds
 all of its work. docs/performance.md quotes its output.
 """
