@@ -80,11 +80,23 @@ def _timed(run: Callable[[], object], repeats: int) -> tuple[list[float], object
     return times, result
 
 
-def measure_mesa(researchers: int, months: int, repeats: int = 1) -> dict:
-    from benchmarks.mesa_reference import JobLadderModel, ladder_parameters
+def _measured(times: list[float], researcher_months: int, **extra) -> dict:
+    """One measurement's record: the best time, all times, the work done and the process's peak memory."""
+    return {"seconds": min(times), "all_seconds": times, **extra, "researcher_months": researcher_months, "peak_gb": _peak_gb()}
+
+
+def _ladder_parameters(researchers: int):
+    """The built-in job ladder scaled to N researchers (two employers and the pool), as the Mesa reference reads it."""
+    from benchmarks.mesa_reference import ladder_parameters
     from talentwar.scenario import load_scenario, scale_market
 
-    parameters = ladder_parameters(scale_market(load_scenario("job-ladder"), researchers, 3))
+    return ladder_parameters(scale_market(load_scenario("job-ladder"), researchers, 3))
+
+
+def measure_mesa(researchers: int, months: int, repeats: int = 1) -> dict:
+    from benchmarks.mesa_reference import JobLadderModel
+
+    parameters = _ladder_parameters(researchers)
 
     def run() -> None:
         model = JobLadderModel(parameters, seed=0)
@@ -92,7 +104,7 @@ def measure_mesa(researchers: int, months: int, repeats: int = 1) -> dict:
             model.step()
 
     times, _ = _timed(run, repeats)
-    return {"seconds": min(times), "all_seconds": times, "researcher_months": researchers * months, "peak_gb": _peak_gb()}
+    return _measured(times, researchers * months)
 
 
 def measure_talentwar(scenario: str, researchers: int, firms: int, months: int, replications: int, repeats: int = 1) -> dict:
@@ -104,14 +116,7 @@ def measure_talentwar(scenario: str, researchers: int, firms: int, months: int, 
     market = scale_market(load_scenario(scenario), researchers, firms)
     (warmup,), _ = _timed(lambda: simulate(market, replications=1, months=months), 1)  # compiles or loads the program
     times, result = _timed(lambda: simulate(market, replications=replications, months=months), repeats)
-    out = {
-        "seconds": min(times),
-        "all_seconds": times,
-        "warmup_seconds": warmup,
-        "lane_width": result.info["lane_width"],
-        "researcher_months": researchers * months * replications,
-        "peak_gb": _peak_gb(),
-    }
+    out = _measured(times, researchers * months * replications, warmup_seconds=warmup, lane_width=result.info["lane_width"])
     stats = jax.local_devices()[0].memory_stats() if jax.default_backend() != "cpu" else None
     if stats and "peak_bytes_in_use" in stats:
         out["device_peak_gb"] = stats["peak_bytes_in_use"] / 1024**3
@@ -120,21 +125,14 @@ def measure_talentwar(scenario: str, researchers: int, firms: int, months: int, 
 
 def measure_kernel(researchers: int, months: int, replications: int, repeats: int = 1) -> dict:
     from benchmarks import ladder_kernel
-    from benchmarks.mesa_reference import ladder_parameters
-    from talentwar.scenario import load_scenario, scale_market
 
     import jax
 
-    parameters = ladder_parameters(scale_market(load_scenario("job-ladder"), researchers, 3))
-    (warmup,), _ = _timed(lambda: jax.block_until_ready(ladder_kernel.simulate(parameters, replications, months)), 1)
-    times, _ = _timed(lambda: jax.block_until_ready(ladder_kernel.simulate(parameters, replications, months)), repeats)
-    return {
-        "seconds": min(times),
-        "all_seconds": times,
-        "warmup_seconds": warmup,
-        "researcher_months": researchers * months * replications,
-        "peak_gb": _peak_gb(),
-    }
+    parameters = _ladder_parameters(researchers)
+    run = lambda: jax.block_until_ready(ladder_kernel.simulate(parameters, replications, months))  # noqa: E731
+    (warmup,), _ = _timed(run, 1)  # compiles
+    times, _ = _timed(run, repeats)
+    return _measured(times, researchers * months * replications, warmup_seconds=warmup)
 
 
 def _child(kind: str, **kwargs) -> dict:

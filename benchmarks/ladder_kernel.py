@@ -78,13 +78,10 @@ def month(p: LadderParameters, state: Ladder, key: jax.Array) -> tuple[Ladder, j
     return Ladder(employer, salary), jnp.stack([count.astype(jnp.float32), mean_salary])
 
 
+@partial(jax.jit, static_argnames=("p", "replications", "months"))
 def simulate(p: LadderParameters, replications: int, months: int, seed: int = 0) -> tuple[Ladder, jax.Array]:
     """`replications` independent ladders, vmapped; final states and the [replications, months, 2] series."""
-    return _run(p, replications, months, seed)
 
-
-@partial(jax.jit, static_argnums=(0, 1, 2))
-def _run(p: LadderParameters, replications: int, months: int, seed: int) -> tuple[Ladder, jax.Array]:
     def one(key: jax.Array) -> tuple[Ladder, jax.Array]:
         start, keys = jax.random.split(key)
         return jax.lax.scan(lambda s, k: month(p, s, k), initial(p, start), jax.random.split(keys, months))
