@@ -96,6 +96,18 @@ def test_run_user_errors(args, message):
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize("command", [["run", MINI], ["claims", "C1", "--quick"]])
+def test_an_unusable_engine_setting_is_one_line_and_writes_nothing(tmp_path, command):
+    store = tmp_path / "runs.duckdb"
+    result = runner.invoke(app, [*command, "--store", str(store)], env={"TALENTWAR_THREADS": "two"})
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        "TALENTWAR_THREADS='two': expected the number of lane groups (batches of replications) to run at once, "
+        "a whole number of at least 1 (e.g. TALENTWAR_THREADS=2), or leave it unset"
+    )
+    assert not store.exists()
+
+
 def test_run_out_is_a_file(tmp_path):
     existing = tmp_path / "results"
     existing.write_text("")

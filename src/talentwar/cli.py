@@ -61,6 +61,16 @@ def fail(lines: list[str]) -> NoReturn:
     raise typer.Exit(2)
 
 
+def _check_settings() -> None:
+    """The engine's environment settings (TALENTWAR_THREADS, TALENTWAR_BATCH_MEMORY), checked before any work."""
+    from talentwar.engine.run import SettingError, check_settings
+
+    try:
+        check_settings()
+    except SettingError as exc:
+        fail([str(exc)])
+
+
 def _show_version(value: bool) -> None:
     if value:
         typer.echo(f"talentwar {version('talentwar')}")
@@ -159,6 +169,7 @@ def run(
     """Simulate a scenario, record it in the run store and print each firm's key metrics with 90% intervals."""
     if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
         fail([f"--out {out_dir}: is a file; give a folder to write the results into"])
+    _check_settings()
     _open_store(store).close()  # a bad store fails now, not after the simulation; it is not held meanwhile
     try:
         loaded = load_scenario(scenario, overrides=sets)
@@ -220,6 +231,7 @@ def claims(
         fail([f"claims: unknown claim {', '.join(unknown)}; expected some of {', '.join(CLAIMS)}"])
     if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
         fail([f"--out {out_dir}: is a file; give a folder to write the claims report into"])
+    _check_settings()
     try:
         loaded = load_scenario(scenario)
     except ScenarioError as exc:

@@ -9,7 +9,7 @@ from typing import Callable
 
 from talentwar.engine.metrics import metric_names
 from talentwar.engine.params import build
-from talentwar.engine.run import lane_width, run_replications
+from talentwar.engine.run import check_settings, lane_width, run_replications
 from talentwar.results import Result
 from talentwar.scenario import Scenario, load_scenario
 
@@ -47,6 +47,7 @@ def simulate(
     params, layout = build(resolved, move_capacity=max_moves_per_month)
     if batch_size is not None and batch_size < 1:
         raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+    check_settings()  # TALENTWAR_THREADS, TALENTWAR_BATCH_MEMORY: before compiling, not after
     n_metrics = len(metric_names(layout.stages, layout.firms))
     width = lane_width(layout.dims, months, n_metrics)
     started = time.perf_counter()

@@ -73,3 +73,33 @@ def test_lane_groups_run_at_once_land_in_replication_order(mini, monkeypatch):
         assert getattr(five, name).reset_index(drop=True).equals(frame[frame["replication"] < 5].reset_index(drop=True)), name
     by_replication = five.metrics.groupby("replication")["value"].sum()
     assert by_replication.nunique() == 5  # five different replications, not one copied
+
+
+@pytest.mark.parametrize(
+    ("name", "raw"),
+    [("TALENTWAR_THREADS", "two"), ("TALENTWAR_THREADS", "0"), ("TALENTWAR_BATCH_MEMORY", "2GB"), ("TALENTWAR_BATCH_MEMORY", "-5")],
+)
+def test_an_unusable_setting_is_named_before_any_work(mini, monkeypatch, name, raw):
+    from talentwar.engine import program
+    from talentwar.engine.run import SettingError
+
+    monkeypatch.setenv(name, raw)
+    monkeypatch.setattr(program, "executable", lambda *a, **k: pytest.fail("compiled despite an unusable setting"))
+    with pytest.raises(SettingError) as caught:
+        talentwar.simulate(mini, replications=2)
+    message = str(caught.value)
+    assert message.startswith(f"{name}={raw!r}: expected ") and f"(e.g. {name}=" in message and "\n" not in message
+
+
+def test_settings_are_read_as_given_and_empty_means_unset(monkeypatch):
+    from talentwar.engine.run import concurrent_groups, memory_budget
+
+    for name in ("TALENTWAR_THREADS", "TALENTWAR_BATCH_MEMORY"):
+        monkeypatch.delenv(name, raising=False)
+    defaults = (concurrent_groups(), memory_budget())
+    for name in ("TALENTWAR_THREADS", "TALENTWAR_BATCH_MEMORY"):
+        monkeypatch.setenv(name, "")
+    assert (concurrent_groups(), memory_budget()) == defaults
+    monkeypatch.setenv("TALENTWAR_THREADS", " 3 ")
+    monkeypatch.setenv("TALENTWAR_BATCH_MEMORY", "123456789")
+    assert (concurrent_groups(), memory_budget()) == (3, 123456789)

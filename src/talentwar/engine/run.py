@@ -82,11 +82,39 @@ def lane_width(dims: Dims, months: int, n_metrics: int) -> int:
     return width
 
 
+class SettingError(ValueError):
+    """An environment setting the engine cannot use; the message names it and what would be right."""
+
+
+SETTINGS = {  # the environment variables the engine reads: what each means, and an example
+    "TALENTWAR_THREADS": ("the number of lane groups (batches of replications) to run at once", "2"),
+    "TALENTWAR_BATCH_MEMORY": ("the bytes the batches of replications running at once may take", "4294967296 for 4 GiB"),
+}
+
+
+def setting(name: str) -> int | None:
+    """The whole number in environment variable `name` (one of SETTINGS), or None when it is unset or empty."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    if raw.isdecimal() and int(raw) >= 1:
+        return int(raw)
+    meaning, example = SETTINGS[name]
+    raise SettingError(f"{name}={raw!r}: expected {meaning}, a whole number of at least 1 (e.g. {name}={example}), or leave it unset")
+
+
+def check_settings() -> None:
+    """Raise SettingError for the first unusable setting in SETTINGS, before any work starts."""
+    for name in SETTINGS:
+        setting(name)
+
+
 def memory_budget() -> int:
     """Bytes the lane groups in flight may take: TALENTWAR_BATCH_MEMORY, else 2 GiB on a CPU and
     half the accelerator's memory on an accelerator."""
-    if "TALENTWAR_BATCH_MEMORY" in os.environ:
-        return int(os.environ["TALENTWAR_BATCH_MEMORY"])
+    budget = setting("TALENTWAR_BATCH_MEMORY")
+    if budget is not None:
+        return budget
     if jax.default_backend() == "cpu":
         return CPU_MEMORY_BUDGET_BYTES
     stats = jax.local_devices()[0].memory_stats() or {}
@@ -153,8 +181,9 @@ def run_replications(
 
 def concurrent_groups() -> int:
     """Lane groups to run at once: the CPU cores (at most 4) on a CPU backend, else 1; TALENTWAR_THREADS overrides."""
-    if "TALENTWAR_THREADS" in os.environ:
-        return max(1, int(os.environ["TALENTWAR_THREADS"]))
+    threads = setting("TALENTWAR_THREADS")
+    if threads is not None:
+        return threads
     if jax.default_backend() != "cpu":
         return 1
     return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
