@@ -175,12 +175,23 @@ def main(argv: list[str] | None = None) -> dict:
         "--sections", nargs="+", choices=SECTIONS, default=list(SECTIONS), metavar="SECTION", help=f"which of {', '.join(SECTIONS)} to run"
     )
     args = parser.parse_args(argv)
+    from talentwar.engine.run import SettingError, check_settings
+
+    try:
+        check_settings()  # the measurements' child processes read them too
+    except SettingError as exc:
+        parser.error(str(exc))
     results: dict = {"machine": machine(), "quick": args.quick, "ladder": [], "full": [], "default_run": {}}
 
     def save() -> None:
         if args.json:
             results["targets"] = verdicts(results)
             args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+    try:
+        save()  # an unwritable --json fails now, not after the first measurement
+    except OSError as exc:
+        parser.error(f"--json {args.json}: cannot write ({exc.strerror or exc}); give a file in a writable folder")
 
     sizes = [10_000] if args.quick else [1_000, 10_000]
     months = 30 if args.quick else LADDER_MONTHS

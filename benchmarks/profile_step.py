@@ -32,7 +32,7 @@ from talentwar.engine import program
 from talentwar.engine.params import build
 from talentwar.engine.population import initial_state
 from talentwar.engine.step import step
-from talentwar.scenario import load_scenario, scale_market
+from talentwar.scenario import ScenarioError, load_scenario, scale_market
 
 ENGINE = "/talentwar/engine/"
 # Loops and branches: the profile times them and, again, every operation inside them.
@@ -54,7 +54,12 @@ def main() -> None:
     if args.callers:  # XLA then keeps every frame of each operation's stack, not only the innermost ten
         jax.config.update("jax_traceback_in_locations_limit", -1)
 
-    scenario = scale_market(load_scenario(args.scenario), args.researchers, args.firms)
+    try:
+        scenario = scale_market(load_scenario(args.scenario), args.researchers, args.firms)
+    except ScenarioError as exc:
+        parser.error("; ".join(exc.problems))
+    except ValueError as exc:
+        parser.error(f"--researchers/--firms: {exc}")
     params, layout = build(scenario)
     params = jax.tree_util.tree_map(jnp.asarray, params)
     dims = layout.dims

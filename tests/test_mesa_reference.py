@@ -77,3 +77,11 @@ def test_benchmark_children_measure_both_sides():
     assert ours["researcher_months"] == kernel["researcher_months"] == 1_000 * 3 * 2
     verdict = bench.verdicts({"ladder": [{"researchers": 10_000, "ratio": 150.0}], "full": [], "default_run": {"warm_s": 12.0, "cold_s": 20.0}})
     assert verdict["ladder_ratio_at_10000"]["met"] and not verdict["default_warm_s"]["met"] and verdict["default_cold_s"]["met"]
+
+
+def test_benchmark_refuses_an_unwritable_json_path_before_measuring(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(bench, "ladder", lambda *a, **k: pytest.fail("measured before checking --json"))
+    with pytest.raises(SystemExit) as exited:
+        bench.main(["--quick", "--json", str(tmp_path / "missing" / "bench.json")])
+    assert exited.value.code == 2
+    assert f"--json {tmp_path / 'missing' / 'bench.json'}: cannot write (No such file or directory)" in capsys.readouterr().err
