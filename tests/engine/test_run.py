@@ -103,3 +103,30 @@ def test_settings_are_read_as_given_and_empty_means_unset(monkeypatch):
     monkeypatch.setenv("TALENTWAR_THREADS", " 3 ")
     monkeypatch.setenv("TALENTWAR_BATCH_MEMORY", "123456789")
     assert (concurrent_groups(), memory_budget()) == (3, 123456789)
+
+
+def test_an_accelerator_gets_wide_lanes_one_group_at_a_time_and_xlas_default_options(mini, monkeypatch):
+    """What the engine decides when JAX reports an accelerator (no GPU here: the backend is faked)."""
+    import jax
+
+    from talentwar.engine import program, run
+    from talentwar.engine.params import build
+
+    class Device:
+        def memory_stats(self):
+            return {"bytes_limit": 16 * 2**30}
+
+    for name in run.SETTINGS:
+        monkeypatch.delenv(name, raising=False)
+    _, layout = build(mini)
+    small, million = layout.dims, layout.dims._replace(researchers=1_000_000, move_capacity=250_000)
+    n_metrics = len(metric_names(layout.stages, layout.firms))
+    on_cpu = (run.lane_width(small, 36, n_metrics), run.lane_width(million, 36, n_metrics))
+
+    monkeypatch.setattr(jax, "default_backend", lambda: "gpu")
+    monkeypatch.setattr(jax, "local_devices", lambda: [Device()])
+    assert run.memory_budget() == 8 * 2**30  # half the device's memory
+    assert run.concurrent_groups() == 1
+    assert program.compiler_options() == {}  # the YNNPACK option is the CPU backend's
+    assert (run.lane_width(small, 36, n_metrics), run.lane_width(million, 36, n_metrics)) == (64, 2)
+    assert on_cpu == (8, 1)

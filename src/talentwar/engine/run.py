@@ -72,8 +72,8 @@ OUTPUTS = jax.tree_util.tree_structure(
 def lane_width(dims: Dims, months: int, n_metrics: int) -> int:
     """Replications vmapped in one compiled call: many for small populations, one for large ones.
 
-    Depends on the scenario's shape and the backend only, never on how many replications are
-    asked for.
+    Depends on the scenario's shape, the backend and the memory budget (the default's, unless
+    TALENTWAR_BATCH_MEMORY is set), never on how many replications are asked for.
     """
     kind = "cpu" if jax.default_backend() == "cpu" else "accelerator"
     width, budget = MAX_LANES[kind], memory_budget()
