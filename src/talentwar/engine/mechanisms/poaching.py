@@ -111,7 +111,10 @@ def make_offers(
     # Who receives an offer; then, for them only, from whom and on what terms.
     k_receive, k_poacher, k_salary, k_equity, k_priority = jax.random.split(key, 5)
     n = stratum.shape[0]
-    cumulative = jnp.cumsum(rate, axis=1)
+    # Running sums over poachers as a product with a triangular matrix of ones: jnp.cumsum lowers
+    # to a reduce_window whose work grows with F^2 (0.39 against 0.11 ms at C = 5,000, F = 50).
+    # The rates are non-negative, so each row still rises with p.
+    cumulative = jnp.dot(rate, jnp.triu(jnp.ones((F, F), rate.dtype)), precision=jax.lax.Precision.HIGHEST)
     total = cumulative[:, -1]
     made = (rng.uniform(k_receive, (n,)) < jnp.minimum(total[stratum], 1.0)) & view.employed
 
