@@ -92,12 +92,12 @@ def test_an_unusable_setting_is_named_before_any_work(mini, monkeypatch, name, r
 
 
 def test_settings_are_read_as_given_and_empty_means_unset(monkeypatch):
-    from talentwar.engine.run import concurrent_groups, memory_budget
+    from talentwar.engine.run import SETTINGS, concurrent_groups, memory_budget
 
-    for name in ("TALENTWAR_THREADS", "TALENTWAR_BATCH_MEMORY"):
+    for name in SETTINGS:
         monkeypatch.delenv(name, raising=False)
     defaults = (concurrent_groups(), memory_budget())
-    for name in ("TALENTWAR_THREADS", "TALENTWAR_BATCH_MEMORY"):
+    for name in SETTINGS:
         monkeypatch.setenv(name, "")
     assert (concurrent_groups(), memory_budget()) == defaults
     monkeypatch.setenv("TALENTWAR_THREADS", " 3 ")
