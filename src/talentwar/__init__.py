@@ -5,7 +5,8 @@
     result = talentwar.simulate(scenario, replications=4, months=36, seed=1)
     result.summary()
 
-`run_claims` runs the seeds' claims C1-C14 as experiments (docs/claims.md).
+`run_claims` runs the seeds' claims C1-C14 as experiments (docs/claims.md); `run_validation` runs
+the published facts the model must reproduce (docs/validation.md).
 The engine (JAX) is imported on first use of `simulate`, `run_claims` or `Result`, so that the scenario
 tools and the command line start quickly.
 """
@@ -14,7 +15,7 @@ from talentwar.scenario import Scenario, ScenarioError, load_scenario
 
 __version__ = "0.1.0"
 
-__all__ = ["Result", "Scenario", "ScenarioError", "__version__", "load_run", "load_scenario", "run_claims", "simulate"]
+__all__ = ["Result", "Scenario", "ScenarioError", "__version__", "load_run", "load_scenario", "run_claims", "run_validation", "simulate"]
 
 
 def __getattr__(name: str):
@@ -24,6 +25,8 @@ def __getattr__(name: str):
         from talentwar.results.store import load_run as value
     elif name == "run_claims":
         from talentwar.claims import run_claims as value
+    elif name == "run_validation":
+        from talentwar.validation import run_validation as value
     elif name == "Result":
         from talentwar.results import Result as value
     else:

@@ -329,6 +329,93 @@ def _write_claims(results, out_dir: Path, context: dict) -> Path:
     return out_dir / "claims.md"
 
 
+@app.command()
+def validate(
+    ids: Annotated[Optional[list[str]], typer.Argument(metavar="FACT", help="Fact ids such as b c; default all of a-g.")] = None,
+    scenario: Annotated[str, typer.Option(help="A built-in name or a YAML file: the base of every experiment.")] = DEFAULT_SCENARIO,
+    replications: Annotated[Optional[int], typer.Option(min=2, help="Per variant. Default: the scenario's.")] = None,
+    seed: Annotated[Optional[int], typer.Option(min=0, help="Default: the scenario's.")] = None,
+    quick: Annotated[bool, typer.Option("--quick", help="A small market and 8 replications: a smoke test, not an answer.")] = False,
+    out_dir: Annotated[Optional[Path], typer.Option("--out", help="Write validation.md, validation.json and a figure per fact (validation/b.png, ...) here.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list of the facts (id, source, published, band, value, interval, pass).")] = False,
+) -> None:
+    """Run the published facts as experiments: the model's value with its 95% interval against each fact's band."""
+    import time
+
+    from talentwar.validation import FACTS
+
+    wanted = [f.lower() for f in ids] if ids else list(FACTS)
+    unknown = [f for f in wanted if f not in FACTS]
+    if unknown:
+        fail([f"validate: unknown fact {', '.join(unknown)}; expected some of {', '.join(FACTS)}"])
+    if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
+        fail([f"--out {out_dir}: is a file; give a folder to write the validation report into"])
+    _check_settings()
+    try:
+        loaded = load_scenario(scenario)
+    except ScenarioError as exc:
+        fail(exc.problems)
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from talentwar.claims.experiment import resolve
+    from talentwar.validation import run_validation
+
+    started = time.perf_counter()
+    with Progress(TextColumn("simulations ({task.description})"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err) as bar:
+        task = bar.add_task("", total=None)
+        results = run_validation(
+            wanted,
+            loaded,
+            replications=replications,
+            seed=seed,
+            quick=quick,
+            progress=lambda done, total, fact: bar.update(task, completed=done, total=total, description=fact),
+        )
+    seconds = time.perf_counter() - started
+    if as_json:
+        typer.echo(json.dumps([r.to_dict() for r in results], indent=2))
+    else:
+        out.print(validation_table(results))
+    if out_dir is not None:
+        import platform
+
+        from talentwar.validation.document import write
+
+        base, used_replications, used_seed = resolve(loaded, replications, seed, quick)
+        command = ["talentwar validate"] + ([" ".join(wanted)] if wanted != list(FACTS) else [])
+        command += [f"--scenario {scenario}"] if scenario != DEFAULT_SCENARIO else []
+        command += [f"--replications {replications}"] if replications is not None else []
+        command += [f"--seed {seed}"] if seed is not None else []
+        command += ["--quick"] if quick else []
+        context = {
+            "command": " ".join(command + [f"--out {out_dir}"]),
+            "version": version("talentwar"),
+            "scenario": base.name,
+            "replications": used_replications,
+            "seed": used_seed,
+            "simulations": sum(r.runs for r in results),
+            "seconds": seconds,
+            "machine": f"{platform.machine()}, {_count(os.cpu_count() or 1, 'core')}",
+        }
+        try:
+            written = write(results, FACTS, out_dir, context)
+        except OSError as exc:
+            fail([f"--out {out_dir}: cannot write the validation report ({exc.strerror or exc}); give a writable folder"])
+        (err if as_json else out).print(f"wrote {written}", markup=False, soft_wrap=True)
+
+
+def validation_table(results) -> Table:
+    from talentwar.validation.document import band_text, value_text
+
+    table = Table(caption="model: mean [95% interval]; pass when the mean lies in the band", show_lines=True)
+    for column in ("fact", "published", "band", "model", "pass"):
+        table.add_column(column)
+    for r in results:
+        table.add_row(f"({r.id}) {r.title}", r.published, f"{band_text(r.band)}\n{r.unit}", f"{value_text(r.value)}\n{r.note}", "pass" if r.passed else "FAIL")
+    return table
+
+
 def _open_store(path: Optional[Path]):
     from talentwar.results.store import RunStore, StoreError
 

@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 import talentwar
-from talentwar.engine.mechanisms.equity_value import certainty_factor
+from talentwar.engine.mechanisms import liquidity, vesting
+from talentwar.engine.mechanisms.equity_value import certainty_equivalent
 from talentwar.engine.mechanisms.vesting import vested_fraction
 from talentwar.engine.params import build
 from tests.conftest import metric, with_mechanisms
@@ -37,10 +38,67 @@ def same_month_one(a, b, names):
 # ---------------------------------------------------------------- M1 vesting and equity value
 def test_m1_vesting_schedule_and_switch(mini):
     params, _ = build(mini)
-    age, months, cliff = np.array([3, 6, 18, 36, 48]), np.full(5, 36), np.full(5, 6)
-    np.testing.assert_allclose(vested_fraction(age, months, cliff, params), [0, 6 / 36, 0.5, 1, 1], rtol=1e-6)
+    age, months, cliff, every = np.array([3, 6, 18, 36, 48]), np.full(5, 36), np.full(5, 6), np.ones(5, int)
+    np.testing.assert_allclose(vested_fraction(age, months, cliff, every, params), [0, 6 / 36, 0.5, 1, 1], rtol=1e-6)
+    # A one-year cliff, then quarterly tranches over four years; then annual tranches over three.
+    age = np.array([11, 12, 14, 15, 47, 48])
+    quarterly = vested_fraction(age, np.full(6, 48), np.full(6, 12), np.full(6, 3), params)
+    np.testing.assert_allclose(quarterly, [0, 12 / 48, 12 / 48, 15 / 48, 45 / 48, 1], rtol=1e-6)
+    age = np.array([11, 12, 23, 24, 35, 36])
+    annual = vested_fraction(age, np.full(6, 36), np.full(6, 12), np.full(6, 12), params)
+    np.testing.assert_allclose(annual, [0, 1 / 3, 1 / 3, 2 / 3, 2 / 3, 1], rtol=1e-6)
     off, _ = build(with_mechanisms(mini, M1=False))
-    np.testing.assert_array_equal(vested_fraction(age, months, cliff, off), np.ones(5))
+    np.testing.assert_array_equal(vested_fraction(age, np.full(6, 36), np.full(6, 12), np.full(6, 12), off), np.ones(6))
+
+
+def test_m1_grants_take_the_slot_with_least_unvested_and_joining_forfeits_all(mini):
+    import jax.numpy as jnp
+
+    from talentwar.engine.state import GRANT_SLOTS, Grants
+
+    params, _ = build(mini)
+    shape = (2, GRANT_SLOTS)
+    grants = Grants(
+        shares=jnp.asarray([[100.0, 50.0, 0.0, 20.0], [100.0, 50.0, 30.0, 20.0]]),
+        age=jnp.asarray([[40, 10, 0, 5], [40, 10, 5, 5]], jnp.int16),  # the first grant has fully vested
+        months=jnp.full(shape, 36, jnp.int16),
+        cliff=jnp.zeros(shape, jnp.int16),
+        every=jnp.ones(shape, jnp.int16),
+    )
+    awarded = vesting.award(grants, params, jnp.asarray([True, False]), 70.0, 48, 12, 3)
+    np.testing.assert_allclose(np.asarray(awarded.shares), [[70.0, 50.0, 0.0, 20.0], [100.0, 50.0, 30.0, 20.0]])
+    assert np.asarray(awarded.age)[0, 0] == 0 and np.asarray(awarded.months)[0, 0] == 48 and np.asarray(awarded.every)[0, 0] == 3
+    fresh = vesting.fresh(grants, jnp.asarray([False, True]), 9.0, 24, 6, 1)
+    np.testing.assert_allclose(np.asarray(fresh.shares), [[100.0, 50.0, 0.0, 20.0], [9.0, 0.0, 0.0, 0.0]])
+
+
+def test_m1_refresh_grants_overlap_and_arrive_on_schedule(mini):
+    import jax
+    import jax.numpy as jnp
+
+    from talentwar.engine.population import initial_state
+
+    refreshed = mini.model_dump()
+    refreshed["firms"][0]["population"][0]["equity"]["refresh"] = {"value": 120.0, "interval_months": 12, "months": 48}
+    refreshed["firms"][0]["population"][0]["tenure_months"] = 30.0
+    scenario = type(mini).model_validate(refreshed)
+    params, layout = build(scenario)
+    params = jax.tree_util.tree_map(jnp.asarray, params)
+    state = initial_state(jax.random.key(0), params, layout.dims)
+    core = (np.asarray(state.researchers.role) == 0) & (np.asarray(state.researchers.firm) == 0)  # the lab's core group
+    shares, age = np.asarray(state.researchers.grants.shares)[core], np.asarray(state.researchers.grants.age)[core]
+    # 30 months in: the hiring grant (age 30) and, latest first, refreshes made at 24 and 12 months (ages 6 and 18).
+    np.testing.assert_array_equal(age[:, :3], np.tile([30, 6, 18], (core.sum(), 1)))
+    np.testing.assert_allclose(shares[:, 1:3], 120.0)
+    assert (shares[:, 3] == 0).all()
+    # Six months later (tenure 36) the next refresh arrives, in a slot holding nothing unvested (the
+    # first, whose 36-month grant has just vested), and both earlier refreshes keep vesting beside it.
+    for month in range(6):
+        state = vesting.refresh(vesting.advance(state, params, jax.random.key(month)), params, jax.random.key(100 + month))
+    grants = state.researchers.grants
+    price = np.asarray(liquidity.equity_price(state.firms, params))[0]
+    np.testing.assert_allclose(np.asarray(grants.shares)[core], np.tile([120.0 / price, 120.0, 120.0, 0.0], (core.sum(), 1)), rtol=1e-6)
+    np.testing.assert_array_equal(np.asarray(grants.age)[core][:, :3], np.tile([0, 12, 24], (core.sum(), 1)))
 
 
 def test_m1_off_removes_prices_and_handcuffs_only(mini, baseline):
@@ -60,17 +118,47 @@ def test_m1_off_removes_prices_and_handcuffs_only(mini, baseline):
 
 
 # ---------------------------------------------------------------- M2 certainty equivalent
-def test_m2_discounts_volatile_illiquid_equity(mini):
+def _ce(params, face, wealth, rho, firm):
+    return np.asarray(certainty_equivalent(*(np.asarray(x, np.float32) for x in (face, wealth, rho)), np.asarray(firm), params))
+
+
+def test_m2_values_equity_as_an_undiversified_holder(mini):
     params, _ = build(mini)
-    lab, poacher = 0, 1
-    rho = np.array([2.0, 2.0])
-    factor = np.asarray(certainty_factor(rho, np.array([lab, poacher]), params))
-    # lab: sigma 0.8, 6 years to liquidity; poacher: public, sigma 0.3, 1 holding year
-    expected_lab = np.exp(-(0.5 * 2 * 0.8**2 * (6 + 1) + 0.15 * 6))
-    expected_poacher = np.exp(-(0.5 * 2 * 0.3**2 * 1))
-    np.testing.assert_allclose(factor, [expected_lab, expected_poacher], rtol=1e-5)
+    lab, poacher = 0, 1  # lab: drift 0, sigma 0.8, 6 years to liquidity; poacher: public, drift 0.05, sigma 0.3
+    face = np.full(2, 500.0)
+    # Risk neutral: the expected value, drift credited, less the illiquidity discount.
+    neutral = _ce(params, face, [1000.0, 1000.0], [0.0, 0.0], [lab, poacher])
+    np.testing.assert_allclose(neutral, [500.0 * np.exp(-0.15 * 6), 500.0 * np.exp(0.05 * 1)], rtol=1e-4)
+    # Log utility, no other wealth (a grant so large that the 1 k$ floor on wealth is negligible): the geometric mean of the payoff.
+    log_holder = _ce(params, [1e6, 1e6], [0.0, 0.0], [1.0, 1.0], [lab, poacher]) / 1e6
+    np.testing.assert_allclose(log_holder, [np.exp(-0.5 * 0.64 * 7 - 0.15 * 6), np.exp(0.05 - 0.5 * 0.09)], rtol=2e-3)
+    # The more of their wealth rides on the grant, the less it is worth to them; public stock stays near face.
+    by_wealth = [_ce(params, face, [w, w], [2.0, 2.0], [lab, poacher]) / face for w in (0.0, 500.0, 2000.0, 1e6)]
+    assert all(a[0] < b[0] and a[1] < b[1] for a, b in zip(by_wealth, by_wealth[1:]))
+    assert 0.9 < by_wealth[2][1] < 1.1 and by_wealth[2][0] < 0.5
+    # A holder whose wealth dwarfs the grant values it almost as a risk-neutral one does (the lab's,
+    # sigma^2 T = 4.5, still carries a premium of about rho/2 Var/W = 3%).
+    np.testing.assert_allclose(by_wealth[-1][0], neutral[0] / face[0], rtol=0.05)
+    np.testing.assert_allclose(by_wealth[-1][1], neutral[1] / face[1], rtol=2e-3)
+    np.testing.assert_array_equal(_ce(params, [0.0, 0.0], [100.0, 0.0], [2.0, 2.0], [lab, poacher]), [0.0, 0.0])
     off, _ = build(with_mechanisms(mini, M2=False))
-    np.testing.assert_array_equal(np.asarray(certainty_factor(rho, np.array([lab, poacher]), off)), [1.0, 1.0])
+    np.testing.assert_array_equal(_ce(off, face, [0.0, 0.0], [2.0, 2.0], [lab, poacher]), face)
+
+
+def test_m2_default_scenario_values_public_stock_near_face_and_the_lab_at_a_fraction():
+    """Meulbroek (2001): undiversified managers value their equity at about 70% of its cost at NYSE firms
+    and 53% at volatile internet firms; pre-IPO and restricted-stock discounts run 25-50% (docs/ODD.md, M2)."""
+    from talentwar.engine.sampling import mean
+
+    scenario = talentwar.load_scenario("talent-war-2026")
+    params, layout = build(scenario)
+    firms = {name: i for i, name in enumerate(layout.firms)}
+    group = 0  # the lab's core architects: salary median 400 k$
+    salary = float(np.asarray(params.group_salary.a)[group])
+    wealth = float(np.asarray(mean(params.group_wealth_years))[group]) * salary
+    ratios = {name: _ce(params, [600.0], [wealth], [2.0], [firms[name]])[0] / 600.0 for name in ("lean_lab", "optimiser_incumbent", "ecosystem_incumbent")}
+    assert 0.85 < ratios["optimiser_incumbent"] < 1.15 and 0.85 < ratios["ecosystem_incumbent"] < 1.15
+    assert 0.2 < ratios["lean_lab"] < 0.6
 
 
 def test_m2_off_changes_choices_not_offers(mini, baseline):

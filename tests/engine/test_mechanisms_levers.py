@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 import talentwar
-from talentwar.engine.mechanisms import blue_sky, liquidity
+from talentwar.engine import firm_view, rng
+from talentwar.engine.mechanisms import blue_sky, liquidity, poaching, vesting
 from talentwar.engine.params import build
 from tests.conftest import metric, with_firm, with_mechanisms
 
@@ -70,13 +71,51 @@ def test_m5_skill_tokens_favour_the_skilled(mini):
 
     sky = with_firm(mini, 0, compute={"blue_sky_share": 0.2, "blue_sky_tokens": "skill"})
     params, layout = build(sky)
-    r = initial_state(jax.random.key(0), params, layout.dims).researchers
-    autonomy = np.asarray(blue_sky.autonomy(r, params, r.firm)[0])
+    state = initial_state(jax.random.key(0), params, layout.dims)
+    r, mean_skill = state.researchers, firm_view.observe(state, params).mean_research_skill
+    autonomy = np.asarray(blue_sky.autonomy(r, params, mean_skill, r.firm)[0])
     lab = np.asarray(r.firm) == 0
     skill = np.asarray(r.skill)
     assert np.corrcoef(skill[lab], autonomy[lab])[0, 1] > 0.99
     equal = build(with_firm(mini, 0, compute={"blue_sky_share": 0.2}))[0]
-    np.testing.assert_allclose(np.asarray(blue_sky.autonomy(r, equal, r.firm)[0])[lab], 0.7 + 2.0 * 0.2, rtol=1e-6)
+    np.testing.assert_allclose(np.asarray(blue_sky.autonomy(r, equal, mean_skill, r.firm)[0])[lab], 0.7 + 2.0 * 0.2, rtol=1e-6)
+
+
+def test_m5_skill_tokens_are_shared_over_the_whole_firm_when_offer_holders_are_taken_in_blocks(mini):
+    """Above compact.MIN_BLOCK researchers, choice sees only a block of offer holders; the mean skill behind
+    skill tokens must still be the firm's (it was the block's: a bug found in the evidence audit)."""
+    import jax
+    import jax.numpy as jnp
+
+    from talentwar.engine import compact
+    from talentwar.engine.mechanisms import choice
+    from talentwar.engine.population import initial_state
+    from talentwar.scenario import scale_market
+
+    sky = with_firm(mini, 0, compute={"blue_sky_share": 0.5, "blue_sky_tokens": "skill"})
+    sky = sky.model_copy(update={"market": sky.market.model_copy(update={"blue_sky": sky.market.blue_sky.model_copy(update={"autonomy_gain": 10.0})})})
+    big = scale_market(sky, 4 * compact.MIN_BLOCK, 3)
+    params, layout = build(big)
+    params = jax.tree_util.tree_map(jnp.asarray, params)
+    state = initial_state(jax.random.key(0), params, layout.dims)
+    view = firm_view.observe(state, params)
+    # Tokens of a few researchers are their skill over the whole firm's mean, not over the rows given.
+    r = state.researchers
+    lab = np.flatnonzero(np.asarray(r.firm) == 0)[:50]
+    few = jax.tree_util.tree_map(lambda a: a[lab], r)
+    whole = np.asarray(blue_sky.autonomy(r, params, view.mean_research_skill, r.firm)[0])[lab]
+    np.testing.assert_allclose(np.asarray(blue_sky.autonomy(few, params, view.mean_research_skill, few.firm)[0]), whole, rtol=1e-6)
+    unvested = vesting.unvested_value(state, params)
+    offers = poaching.make_offers(state, params, view, unvested, jax.random.key(1))
+    assert 0 < int(offers.made.sum()) < compact.block_size(layout.dims.researchers)  # one block of holders
+    blocked = choice.decide(state, params, view, offers, unvested, jax.random.key(2))
+    whole = jax.tree_util.tree_map(
+        lambda v: jnp.where(offers.made, v, False),
+        choice._decide(params, view, state.researchers, offers, unvested, state.researchers.salary,
+                       rng.logistic_at(jax.random.key(2), layout.dims.researchers, None)),
+    )
+    for got, want in zip(blocked, whole):
+        np.testing.assert_array_equal(np.asarray(got), np.asarray(want))
 
 
 def test_m5_breakthroughs_add_codified_knowledge(mini):

@@ -155,7 +155,7 @@ def core_equity(scenario: Scenario, firm: str, factor: float = 1.0) -> dict:
     "Doubling" a core researcher's stock (C1) is a special grant of factor 1 on top of their own.
     """
     groups = [g for g in scenario_firm(scenario, firm).population if g.role == "core"] or scenario_firm(scenario, firm).population
-    grant = max(groups, key=lambda g: g.count).equity.model_dump(mode="python")
+    grant = max(groups, key=lambda g: g.count).equity.model_dump(mode="python", exclude={"refresh"})  # one grant, not its refreshes
     return {**grant, "value": scaled(grant["value"], factor)}
 
 

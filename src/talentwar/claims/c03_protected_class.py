@@ -48,7 +48,7 @@ def variants(base, cast, x):
 
 def attrition(result, firm: str) -> np.ndarray:
     moves = result.moves
-    left = moves[(moves["from_firm"] == firm) & moves["role"].isin(UNPROTECTED) & moves["kind"].isin(["poached", "separated"])]
+    left = moves[(moves["from_firm"] == firm) & moves["role"].isin(UNPROTECTED) & moves["kind"].isin(["poached", "quit", "separated"])]
     counts = left.groupby("replication").size().reindex(range(result.replications), fill_value=0).to_numpy()
     return counts / max(initial_headcount(result.scenario, firm, UNPROTECTED), 1)
 

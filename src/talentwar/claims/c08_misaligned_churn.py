@@ -1,16 +1,16 @@
 """C8 Misaligned movers churn again (seed 001).
 
 Mechanism. At a firm with product pressure, a research hire is put on product work with that
-probability (M6): they lose research productivity, morale and mission pull, and quit for the
-outside pool at an extra burnout rate; low morale also raises the quit hazard (M13) and makes
-rivals' offers more attractive (M9).
+probability (M6): they lose research productivity, morale and mission pull, and look for jobs in
+the outside market at an extra burnout rate (M16), which the lost mission pull makes them take;
+low morale also makes them look (M13) and makes every offer more attractive (M9).
 
 Experiment. The acquirer (the rival poaching the lab hardest) has high monetization pressure
 (0.8) or low (0.1), both assumptions around 001's "hired for sparse attention, tasked with ad
 targeting". Movers: research staff (core, research engineers) who join the acquirer during the
 run, poached or hired. Second-move hazard: their moves out of the acquirer per month of
-exposure, pooled per replication. Effect: high minus low. The sweep varies the burnout quit rate
-of researchers on product work.
+exposure, pooled per replication. Effect: high minus low. The sweep varies the burnout search
+rate (extra outside offers a month) of researchers on product work.
 """
 
 import numpy as np
@@ -20,12 +20,13 @@ from talentwar.engine.metrics import MOVE_KINDS
 
 HIGH, LOW = 0.8, 0.1
 RESEARCH = ("core", "research_engineer")
+PHASE = {"poached": 0, "quit": 0, "separated": 1, "hired": 2}  # the phase of the month in which each kind of move happens
 
 
 def variants(base, cast, x):
     def run(pressure: float) -> Variant:
         return Variant(
-            edit(base, firms={cast.need("acquirer"): {"product.monetization_pressure": pressure}}, market={"misalignment.quit_rate": x}),
+            edit(base, firms={cast.need("acquirer"): {"product.monetization_pressure": pressure}}, market={"misalignment.search_rate": x}),
             cast.horizon,
         )
 
@@ -35,7 +36,7 @@ def variants(base, cast, x):
 def second_move_hazard(result, firm: str) -> np.ndarray:
     """Per replication: moves out of `firm` by research staff who joined it, per month at risk."""
     moves = result.moves[["replication", "researcher", "month", "kind", "role", "to_firm"]].copy()
-    moves["order"] = moves["kind"].cat.codes  # within a month: poaching, then separation, then hiring
+    moves["order"] = moves["kind"].map(PHASE).astype(int)  # within a month: offers taken, then separation, then hiring
     moves = moves.sort_values(["replication", "researcher", "month", "order"], kind="stable")
     following = moves.groupby(["replication", "researcher"], observed=True)["month"].shift(-1)
     joined = (moves["to_firm"] == firm) & moves["role"].isin(RESEARCH) & moves["kind"].isin([MOVE_KINDS[0], MOVE_KINDS[2]])
@@ -66,10 +67,10 @@ CLAIM = Claim(
     comparison="monetization pressure high (0.8) vs low (0.1) at the acquirer",
     measured="monthly hazard that research staff who joined the acquirer move again (high minus low)",
     unit="per month",
-    condition="burnout quit rate on product work, per month",
+    condition="burnout search rate on product work (extra outside offers), per month",
     values=(0.0, 0.01, 0.03, 0.06, 0.1),
     quick_values=(0.0, 0.1),
-    headline=lambda base, cast: base.market.misalignment.quit_rate,
+    headline=lambda base, cast: base.market.misalignment.search_rate,
     direction=+1,
     material=0.002,  # a fifth of a percent a month
     variants=variants,

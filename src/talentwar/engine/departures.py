@@ -4,7 +4,7 @@ In its month, each event picks exactly `count` of the firm's employed researcher
 roles and stage: the ones with the most knowledge of their own stage (`top`) or a uniform random
 choice (`random`, by a priority drawn from the month's key, so the same seed removes nested sets:
 the 2 random leavers include the 1). Leavers for a rival hold its offer on its usual terms
-(salary premium, buyout of unvested equity, the mean of its equity grant) and accept it, so the
+(salary premium, buyout of unvested equity priced as M10 prices it, the mean of its equity grant) and accept it, so the
 move goes through M12 like any poached researcher; leavers for the outside pool separate (M16).
 Nothing is drawn and nothing changes in a month without an event.
 """
@@ -17,7 +17,7 @@ import jax
 import jax.numpy as jnp
 
 from talentwar.engine import rng
-from talentwar.engine.mechanisms.poaching import Offers
+from talentwar.engine.mechanisms.poaching import Offers, buyout
 from talentwar.engine.params import Params
 from talentwar.engine.sampling import mean
 from talentwar.engine.state import Researchers, State
@@ -77,7 +77,7 @@ def impose(offers: Offers, leaving: Leaving, r: Researchers, params: Params, unv
     """Leavers for a rival hold its offer instead of any they had; leavers for the pool hold none."""
     to = leaving.destination
     salary = r.salary * (1.0 + jnp.maximum(params.salary_premium[to], 0.0))
-    sign_on = params.buyout_fraction[to] * unvested
+    sign_on = buyout(params, to, 1.0, unvested, unvested, r.wealth, r.risk_aversion, r.firm)  # a known deal: full information
     equity_value = mean(params.offer_equity)[to]
     cost = sign_on + equity_value + salary - r.salary
 

@@ -17,6 +17,7 @@ class FirmView(NamedTuple):
     employed: jax.Array  # bool [N]: at an employer, not in the outside pool
     headcount: jax.Array  # float32 [F]
     research_staff: jax.Array  # float32 [F]: employed in every role but product
+    mean_research_skill: jax.Array  # float32 [F]: mean skill of the research staff (1 where there are none; M5 tokens)
     knowledge: jax.Array  # float32 [F, S]: K
     known: knowledge.FirmKnowledge  # K with the ranked levels behind it (for gains, M12)
     verification_speed: jax.Array  # float32 [F] (M4)
@@ -35,11 +36,14 @@ def observe(state: State, params: Params) -> FirmView:
     employed = params.is_employer[r.firm] > 0
     headcount = segments.segment_sum(employed.astype(jnp.float32), r.firm, n_firms)
     staff = research_staff(r, params)
+    research = employed & (r.role != PRODUCT)
+    skill_sum = segments.ordered_sum(jnp.where(research, r.skill, 0.0), r.firm, n_firms)
     known = knowledge.known(state.firms.ranked, state.firms.codified, params.knowledge_overlap)
     return FirmView(
         employed=employed,
         headcount=headcount,
         research_staff=staff,
+        mean_research_skill=jnp.where(staff > 0, skill_sum / jnp.maximum(staff, 1.0), 1.0),
         knowledge=known.level,
         known=known,
         verification_speed=compute.verification_speed(params, staff),

@@ -29,9 +29,11 @@ FIRM_METRICS = (
     "core_retention",  # share of the month-0 core team still at the firm
     "hires",  # from the outside pool (M16)
     "departures_poached",  # accepted a rival's offer (M10, M9)
-    "departures_separated",  # exits to the outside pool: life events (M16) and burnout (M6)
-    "departures_burnout",  # of which researchers on product work (M6)
-    "offers_received",  # offers its staff held this month
+    "departures_quit",  # took a job in the outside market (M16, M9): a decision
+    "departures_separated",  # life events, and scheduled departures to the outside pool (M16)
+    "departures_burnout",  # quits and separations of researchers on product work (M6)
+    "offers_received",  # rivals' offers its staff held this month
+    "outside_offers",  # outside-market job offers its staff held this month (M16)
     "offers_made",  # as poacher
     "offers_accepted",  # as poacher
     "offers_over_budget",  # as poacher: drawn, withdrawn for lack of budget
@@ -64,9 +66,11 @@ FLOW_METRICS = frozenset(
     {
         "hires",
         "departures_poached",
+        "departures_quit",
         "departures_separated",
         "departures_burnout",
         "offers_received",
+        "outside_offers",
         "offers_made",
         "offers_accepted",
         "offers_over_budget",
@@ -85,7 +89,8 @@ FLOW_METRICS = frozenset(
     }
 )
 
-MOVE_KINDS = ("poached", "separated", "hired")
+MOVE_KINDS = ("poached", "separated", "hired", "quit")  # quit: took a job in the outside market
+QUIT = MOVE_KINDS.index("quit")
 
 
 # Per rival q, from the origin firm's side: its staff poached by q, the knowledge they gave q,
@@ -152,7 +157,7 @@ class MonthTrace(NamedTuple):
 def observe(trace: MonthTrace, params: Params, move_capacity: int) -> Observation:
     return Observation(
         firm_metrics=_firm_metrics(trace, params),
-        moves=_move_log(trace, move_capacity),
+        moves=_move_log(trace, params, move_capacity),
         portfolio_value=portfolio_value(trace.end, params),
     )
 
@@ -201,8 +206,22 @@ def _firm_metrics(t: MonthTrace, params: Params) -> jax.Array:
         jnp.where(employer, x, 0.0)
         for x in (salary_sum, reference_sum, unvested_sum, productivity_sum, on_product, resting, morale, protected, wanting)
     )
-    offers_received, departures_poached, leaked, retention_spend, counters_won = _by(
-        t.start.firm, [t.offers.made, t.accepted, t.transfer.gained.sum(-1), t.granted + t.counter_raise, t.countered], F
+    from_rival = employer[t.offers.poacher]  # [N]: the offer held is a rival's, not the outside market's
+    quit = t.accepted & ~from_rival
+    burnt_out = (quit | t.separated) & t.start.on_product
+    offers_received, outside_offers, departures_poached, departures_quit, burnout, leaked, retention_spend, counters_won = _by(
+        t.start.firm,
+        [
+            t.offers.made & from_rival,
+            t.offers.made & ~from_rival,
+            t.accepted & from_rival,
+            quit,
+            burnt_out,
+            t.transfer.gained.sum(-1),
+            t.granted + t.counter_raise,
+            t.countered,
+        ],
+        F,
     )
     offers_made, offers_accepted, over_budget, spend, gained, months = _by(
         t.offers.poacher,
@@ -216,7 +235,7 @@ def _firm_metrics(t: MonthTrace, params: Params) -> jax.Array:
         ],
         F,
     )
-    separated, burnout = _by(t.after_poaching.firm, [t.separated, t.separated & t.after_poaching.on_product], F)
+    (separated,) = _by(t.after_poaching.firm, [t.separated], F)
     pair = t.start.firm * F + t.offers.poacher  # origin x acquirer
     per_rival = segments.segment_sum(
         jnp.stack([t.accepted.astype(jnp.float32), t.transfer.gained.sum(-1), t.transfer.replication_months], axis=-1),
@@ -228,12 +247,14 @@ def _firm_metrics(t: MonthTrace, params: Params) -> jax.Array:
     columns = [
         headcount,
         headcount_core,
-        core_kept / jnp.maximum(params.initial_core, 1.0),
+        core_kept / jnp.maximum(t.end.firms.core_start, 1.0),
         hires,
         departures_poached,
+        departures_quit,
         separated,
         burnout,
         offers_received,
+        outside_offers,
         offers_made,
         offers_accepted,
         over_budget,
@@ -282,7 +303,7 @@ def bus_factor(ranked: Ranked, codified: jax.Array, knowledge: jax.Array, overla
     return jnp.where(knowledge > 0, first, 0.0)
 
 
-def _move_log(t: MonthTrace, capacity: int) -> MoveLog:
+def _move_log(t: MonthTrace, params: Params, capacity: int) -> MoveLog:
     r0, r1, r2, r3 = t.start, t.after_poaching, t.after_separation, t.end.researchers
     N = r0.firm.shape[0]
     valid = jnp.concatenate([t.accepted, t.separated, t.hired])  # event e = kind * N + researcher
@@ -294,12 +315,13 @@ def _move_log(t: MonthTrace, capacity: int) -> MoveLog:
     event = jnp.full((capacity,), 3 * N, jnp.int32).at[slot].set(jnp.arange(3 * N, dtype=jnp.int32), mode="drop")
     logged = event < 3 * N
     kind, who = jnp.minimum(event // N, 2), event % N
+    kind = jnp.where((kind == 0) & (params.is_employer[t.offers.poacher[who]] == 0), QUIT, kind)  # an outside-market job
 
     def column(by_kind: tuple[jax.Array, jax.Array, jax.Array], fill) -> jax.Array:
         """Each kind of move's values [N, ...] (poached, separated, hired) at each logged event; `fill` in empty slots."""
         poached, separated, hired = (values[who] for values in by_kind)
         rows = lambda x: x.reshape(x.shape + (1,) * (poached.ndim - 1))  # noqa: E731  [K] against [K, ...]
-        value = jnp.where(rows(kind == 0), poached, jnp.where(rows(kind == 1), separated, hired))
+        value = jnp.where(rows((kind == 0) | (kind == QUIT)), poached, jnp.where(rows(kind == 1), separated, hired))
         return jnp.where(rows(logged), value, jnp.asarray(fill, value.dtype))
 
     def across(field: str, start: Researchers, middle: Researchers, end: Researchers) -> tuple[jax.Array, jax.Array, jax.Array]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
+from talentwar.engine.mechanisms import vesting
 from talentwar.engine.state import Researchers
 
 
@@ -18,16 +19,17 @@ def join(
     who: jax.Array,
     firm: jax.Array,
     salary: jax.Array,
-    grant_shares: jax.Array,
-    grant_months: jax.Array,
-    grant_cliff: jax.Array,
+    grant: tuple,
     knowledge: jax.Array,
     role: jax.Array | None = None,
     stage: jax.Array | None = None,
 ) -> Researchers:
     """Researchers where `who` is true join `firm` on the given terms; the rest are unchanged.
 
-    A joiner starts at full morale with the new salary as reference pay (M13), forfeits any special retention grant and leaves the protected class (M11), starts off
+    `grant` is the new equity grant (shares, months, cliff, every), each a scalar or [N]: it takes
+    the first slot and every other grant is forfeited (M1).
+
+    A joiner starts at full morale with the new salary as reference pay (M13), leaves the protected class (M11), starts off
     research work (M6 assigns product work afterwards) and is not resting (M14).
     """
 
@@ -41,13 +43,9 @@ def join(
         salary=pick(salary, r.salary),
         reference_pay=pick(salary, r.reference_pay),
         morale=pick(1.0, r.morale),
-        grant_shares=pick(grant_shares, r.grant_shares),
-        grant_age=pick(0, r.grant_age),
-        grant_months=pick(grant_months, r.grant_months),
-        grant_cliff=pick(grant_cliff, r.grant_cliff),
+        grants=vesting.fresh(r.grants, who, *grant),
         tenure=pick(0, r.tenure),
         knowledge=pick(knowledge, r.knowledge),
-        retention_shares=pick(0.0, r.retention_shares),
         protected=pick(False, r.protected),
         on_product=pick(False, r.on_product),
         resting=pick(False, r.resting),

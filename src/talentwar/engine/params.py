@@ -45,6 +45,7 @@ class Dims(NamedTuple):
     groups: int
     archetypes: int
     move_capacity: int
+    burn_in: int = 0  # months run before month 0, unreported (simulation.burn_in_months)
 
 
 class Distributions(NamedTuple):
@@ -83,13 +84,13 @@ class Params(NamedTuple):
     misaligned_productivity_loss: np.ndarray
     misaligned_mission_penalty: np.ndarray
     misaligned_morale_loss: np.ndarray
-    misaligned_quit_rate: np.ndarray
+    misaligned_search_rate: np.ndarray
     resting_productivity_loss: np.ndarray
     toxicity: np.ndarray
     reference_drift: np.ndarray
     pay_gap_sensitivity: np.ndarray
     morale_recovery: np.ndarray
-    morale_quit_rate: np.ndarray
+    morale_search_rate: np.ndarray
     morale_weight: np.ndarray
     denial_morale_loss: np.ndarray
     mobility_blinding: np.ndarray
@@ -119,7 +120,6 @@ class Params(NamedTuple):
     documentation_rate: np.ndarray
     knowledge_overlap: np.ndarray
     user_base: np.ndarray
-    initial_core: np.ndarray
     # poaching (M10): per poacher [F], or poacher x origin [F, F], poacher x role/stage
     offer_rate: np.ndarray
     value_targeting: np.ndarray
@@ -131,10 +131,12 @@ class Params(NamedTuple):
     stage_value: np.ndarray
     salary_premium: np.ndarray
     offer_salary: Distributions
+    offer_salary_relative: np.ndarray  # 1 where offer_salary is a multiple of the current salary (the outside market)
     buyout_fraction: np.ndarray
     offer_equity: Distributions
     offer_grant_months: np.ndarray
     offer_grant_cliff: np.ndarray
+    offer_grant_every: np.ndarray
     compute_promise: np.ndarray
     monthly_budget: np.ndarray
     # investors (V, at least 1: a scenario without investors gets one with no stakes and no pact)
@@ -150,6 +152,7 @@ class Params(NamedTuple):
     special_grant: Distributions
     special_grant_months: np.ndarray
     special_grant_cliff: np.ndarray
+    special_grant_every: np.ndarray
     grant_month: np.ndarray
     counter_role: np.ndarray
     counter_max_multiple: np.ndarray
@@ -160,6 +163,12 @@ class Params(NamedTuple):
     cell_equity: Distributions
     cell_grant_months: np.ndarray
     cell_grant_cliff: np.ndarray
+    cell_grant_every: np.ndarray
+    cell_refresh_interval: np.ndarray  # months of tenure between refresh grants, 0 = none (M1)
+    cell_refresh: Distributions
+    cell_refresh_months: np.ndarray
+    cell_refresh_cliff: np.ndarray
+    cell_refresh_every: np.ndarray
     # initial population: researcher -> group, and per-group distributions
     group_of: np.ndarray
     group_firm: np.ndarray
@@ -172,8 +181,10 @@ class Params(NamedTuple):
     group_equity: Distributions
     group_grant_months: np.ndarray
     group_grant_cliff: np.ndarray
+    group_grant_every: np.ndarray
     group_tenure: Distributions
     group_risk_aversion: Distributions
+    group_wealth_years: Distributions
     group_wants_ai_role: np.ndarray
     group_archetype_share: np.ndarray
     archetype_weights: np.ndarray
@@ -251,16 +262,20 @@ def build(scenario: Scenario, move_capacity: int | None = None) -> tuple[Params,
     cell_equity: list = [None] * (F * R * S)
     cell_months = np.full(F * R * S, 36, np.int32)
     cell_cliff = np.zeros(F * R * S, np.int32)
-    initial_core = np.zeros(F, np.float32)
+    cell_every = np.ones(F * R * S, np.int32)
+    cell_refresh: list = [Fixed(value=0.0)] * (F * R * S)
+    cell_refresh_schedule = np.tile(np.asarray([0, 36, 0, 1], np.int32), (F * R * S, 1))  # interval, months, cliff, every
     for fi, g in groups:
         ri, si = ROLE_INDEX[g.role], stage_index[g.stage]
         cell = (fi * R + ri) * S + si
         if firms[fi].kind != "outside":
             cell_target[fi, ri, si] = g.count
         cell_salary[cell], cell_equity[cell] = g.salary, g.equity.value
-        cell_months[cell], cell_cliff[cell] = g.equity.months, g.equity.cliff_months
-        if g.role == "core":
-            initial_core[fi] += g.count
+        cell_months[cell], cell_cliff[cell], cell_every[cell] = g.equity.months, g.equity.cliff_months, g.equity.every_months
+        if g.equity.refresh is not None:
+            fresh = g.equity.refresh
+            cell_refresh[cell] = fresh.value
+            cell_refresh_schedule[cell] = (fresh.interval_months, fresh.months, fresh.cliff_months, fresh.every_months)
     cell_salary = [d if d is not None else Fixed(value=1.0) for d in cell_salary]
     cell_equity = [d if d is not None else Fixed(value=0.0) for d in cell_equity]
 
@@ -278,6 +293,13 @@ def build(scenario: Scenario, move_capacity: int | None = None) -> tuple[Params,
             hunts_role[p, ROLE_INDEX[r]] = 1.0
         for s in h.stages if h.stages is not None else stages:
             hunts_stage[p, stage_index[s]] = 1.0
+    # The outside market (M16, M9): the outside pool offers every employed researcher a job elsewhere
+    # at random, at a multiple of their salary, without equity or buyout, and without a budget.
+    outside_index = int(np.flatnonzero(~employer)[0])
+    outside_market = market.outside_market
+    hunts_firm[outside_index] = employer.astype(np.float32)
+    hunts_role[outside_index] = 1.0
+    hunts_stage[outside_index] = 1.0
     # Value of a unit of stage knowledge to a poacher: 1, and for inference-efficiency
     # knowledge 1 + user_base / (mean employer user base): 001's "1% efficiency = tens of
     # millions a year" makes inference know-how worth more to a firm with more users.
@@ -300,7 +322,7 @@ def build(scenario: Scenario, move_capacity: int | None = None) -> tuple[Params,
     events = list(scenario.departures)
     slots = max(DEPARTURE_SLOTS, len(events))
     padding = [None] * (slots - len(events))
-    outside_index = int(np.flatnonzero(~employer)[0])
+    is_outside = np.arange(F) == outside_index
 
     params = Params(
         on=f32([float(scenario.mechanism_on(k)) for k in MECHANISMS]),
@@ -329,13 +351,13 @@ def build(scenario: Scenario, move_capacity: int | None = None) -> tuple[Params,
         misaligned_productivity_loss=f32(market.misalignment.productivity_loss),
         misaligned_mission_penalty=f32(market.misalignment.mission_penalty),
         misaligned_morale_loss=f32(market.misalignment.morale_loss),
-        misaligned_quit_rate=f32(market.misalignment.quit_rate),
+        misaligned_search_rate=f32(market.misalignment.search_rate),
         resting_productivity_loss=f32(market.rest_and_vest.productivity_loss),
         toxicity=f32(market.morale.toxicity),
         reference_drift=f32(market.morale.reference_drift),
         pay_gap_sensitivity=f32(market.morale.pay_gap_sensitivity),
         morale_recovery=f32(market.morale.recovery),
-        morale_quit_rate=f32(market.morale.quit_rate),
+        morale_search_rate=f32(market.morale.search_rate),
         morale_weight=f32(market.morale.weight),
         denial_morale_loss=f32(market.mobility.denial_morale_loss),
         mobility_blinding=f32(market.mobility.blinding),
@@ -364,9 +386,8 @@ def build(scenario: Scenario, move_capacity: int | None = None) -> tuple[Params,
         documentation_rate=f32([f.organisation.documentation_rate for f in firms]),
         knowledge_overlap=f32([f.organisation.knowledge_overlap for f in firms]),
         user_base=f32([f.product.user_base for f in firms]),
-        initial_core=initial_core,
-        offer_rate=f32([p.offer_rate for p in poach]),
-        value_targeting=f32([p.targeting == "value" for p in poach]),
+        offer_rate=f32([outside_market.offer_rate if out else p.offer_rate for p, out in zip(poach, is_outside)]),
+        value_targeting=f32([p.targeting == "value" and not out for p, out in zip(poach, is_outside)]),
         targeting_sharpness=f32([p.targeting_sharpness for p in poach]),
         information_quality=np.repeat(f32([p.information_quality for p in poach])[:, None], F, axis=1),
         hunts_firm=hunts_firm,
@@ -374,11 +395,13 @@ def build(scenario: Scenario, move_capacity: int | None = None) -> tuple[Params,
         hunts_stage=hunts_stage,
         stage_value=stage_value,
         salary_premium=f32([p.salary_premium for p in poach]),
-        offer_salary=_encode([p.salary_distribution for p in poach]),
+        offer_salary=_encode([outside_market.pay_ratio if out else p.salary_distribution for p, out in zip(poach, is_outside)]),
+        offer_salary_relative=f32(is_outside),
         buyout_fraction=f32([p.buyout_fraction for p in poach]),
         offer_equity=_encode([p.equity_grant.value for p in poach]),
         offer_grant_months=np.asarray([p.equity_grant.months for p in poach], np.int32),
         offer_grant_cliff=np.asarray([p.equity_grant.cliff_months for p in poach], np.int32),
+        offer_grant_every=np.asarray([p.equity_grant.every_months for p in poach], np.int32),
         compute_promise=f32([p.compute_promise for p in poach]),
         monthly_budget=f32([np.inf if p.monthly_budget is None else p.monthly_budget for p in poach]),
         valuation=f32([f.capital.valuation for f in firms]),
@@ -392,6 +415,7 @@ def build(scenario: Scenario, move_capacity: int | None = None) -> tuple[Params,
         special_grant=_encode([f.retention.special_grant.value for f in firms]),
         special_grant_months=np.asarray([f.retention.special_grant.months for f in firms], np.int32),
         special_grant_cliff=np.asarray([f.retention.special_grant.cliff_months for f in firms], np.int32),
+        special_grant_every=np.asarray([f.retention.special_grant.every_months for f in firms], np.int32),
         grant_month=np.asarray([f.retention.grant_month for f in firms], np.int32),
         counter_role=f32(
             [[f.retention.counter_offers and (f.retention.counter_roles is None or role in f.retention.counter_roles) for role in ROLES] for f in firms]
@@ -403,6 +427,12 @@ def build(scenario: Scenario, move_capacity: int | None = None) -> tuple[Params,
         cell_equity=_encode(cell_equity),
         cell_grant_months=cell_months,
         cell_grant_cliff=cell_cliff,
+        cell_grant_every=cell_every,
+        cell_refresh_interval=cell_refresh_schedule[:, 0].copy(),
+        cell_refresh=_encode(cell_refresh),
+        cell_refresh_months=cell_refresh_schedule[:, 1].copy(),
+        cell_refresh_cliff=cell_refresh_schedule[:, 2].copy(),
+        cell_refresh_every=cell_refresh_schedule[:, 3].copy(),
         group_of=group_of,
         group_firm=np.asarray([fi for fi, _ in groups], np.int32),
         group_role=np.asarray([ROLE_INDEX[g.role] for _, g in groups], np.int32),
@@ -414,8 +444,10 @@ def build(scenario: Scenario, move_capacity: int | None = None) -> tuple[Params,
         group_equity=_encode([g.equity.value for _, g in groups]),
         group_grant_months=np.asarray([g.equity.months for _, g in groups], np.int32),
         group_grant_cliff=np.asarray([g.equity.cliff_months for _, g in groups], np.int32),
+        group_grant_every=np.asarray([g.equity.every_months for _, g in groups], np.int32),
         group_tenure=_encode([g.tenure_months for _, g in groups]),
         group_risk_aversion=_encode([g.risk_aversion for _, g in groups]),
+        group_wealth_years=_encode([g.wealth_years for _, g in groups]),
         group_wants_ai_role=f32([g.wants_ai_role for _, g in groups]),
         group_archetype_share=share,
         archetype_weights=weights,
@@ -435,6 +467,7 @@ def build(scenario: Scenario, move_capacity: int | None = None) -> tuple[Params,
         groups=len(groups),
         archetypes=len(archetypes),
         move_capacity=default_move_capacity(n_researchers) if move_capacity is None else int(move_capacity),
+        burn_in=scenario.simulation.burn_in_months,
     )
     layout = Layout(firms=[f.name for f in firms], stages=stages, archetypes=archetypes, investors=[v.name for v in investors], dims=dims)
     return params, layout

@@ -27,7 +27,7 @@ from talentwar.engine import program
 from talentwar.engine.mechanisms.vesting import unvested_value
 from talentwar.engine.metrics import MoveLog, Observation
 from talentwar.engine.params import Dims, Params
-from talentwar.engine.population import initial_state
+from talentwar.engine.population import initial_state, mark_month_zero
 from talentwar.engine.step import step
 
 CPU_MEMORY_BUDGET_BYTES = 2 * 1024**3
@@ -39,6 +39,7 @@ LANE_RESEARCHERS = {"cpu": 160_000, "accelerator": 2_000_000}
 
 
 class FinalSnapshot(NamedTuple):
+    initial_firm: jax.Array  # where each researcher was at month 0 (after any burn-in)
     firm: jax.Array
     role: jax.Array
     stage: jax.Array
@@ -53,13 +54,21 @@ def replicate(params: Params, seed: jax.Array, replication: jax.Array, months: i
     base = jax.random.fold_in(jax.random.key(seed), replication)
     state = initial_state(jax.random.fold_in(base, 0), params, dims)
     run_key = jax.random.fold_in(base, 1)
+    if dims.burn_in > 0:  # the market runs unreported before month 0 (months -burn_in .. -1 to the step)
+        burn_key = jax.random.fold_in(base, 2)
+
+        def burn(t, state):
+            return step(state, jax.random.fold_in(burn_key, t), t - dims.burn_in, params, dims.move_capacity)[0]
+
+        state = mark_month_zero(jax.lax.fori_loop(0, dims.burn_in, burn, state), params)
 
     def month(state, t):
         return step(state, jax.random.fold_in(run_key, t), t, params, dims.move_capacity)
 
+    initial_firm = state.researchers.firm
     final, observations = jax.lax.scan(month, state, jnp.arange(months))
     r = final.researchers
-    snapshot = FinalSnapshot(r.firm, r.role, r.stage, r.salary, unvested_value(final, params), r.knowledge, r.preferences)
+    snapshot = FinalSnapshot(initial_firm, r.firm, r.role, r.stage, r.salary, unvested_value(final, params), r.knowledge, r.preferences)
     return snapshot, observations
 
 

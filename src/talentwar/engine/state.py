@@ -14,6 +14,19 @@ import jax
 from talentwar.engine.knowledge import Ranked
 
 
+GRANT_SLOTS = 4  # equity grants one researcher can hold at once (a hiring grant, refreshes, a retention grant)
+
+
+class Grants(NamedTuple):
+    """Each researcher's equity grants at the current firm [N, GRANT_SLOTS] (M1); an empty slot has 0 shares."""
+
+    shares: jax.Array  # float32: shares (units of the firm's equity price, 1.0 at month 0)
+    age: jax.Array  # int16: months since the grant started
+    months: jax.Array  # int16: months until all of it has vested
+    cliff: jax.Array  # int16: months before anything vests
+    every: jax.Array  # int16: months between tranches after the cliff
+
+
 class Researchers(NamedTuple):
     firm: jax.Array  # int32 [N]: current firm; the outside pool is a firm of kind "outside"
     role: jax.Array  # int8 [N]
@@ -24,15 +37,9 @@ class Researchers(NamedTuple):
     knowledge: jax.Array  # float32 [N, S]: tacit knowledge per stage, in [0, 1]
     preferences: jax.Array  # float32 [N, 5]: weights over cash, equity, compute, autonomy, mission
     risk_aversion: jax.Array  # float32 [N]: relative risk aversion (M2)
+    wealth: jax.Array  # float32 [N]: k$ of wealth outside the current firm's equity (M2)
     salary: jax.Array  # float32 [N]: annual, k$
-    grant_shares: jax.Array  # float32 [N]: shares of the current firm in the current grant (M1)
-    grant_age: jax.Array  # int16 [N]: months since the grant started
-    grant_months: jax.Array  # int16 [N]: vesting period of the grant
-    grant_cliff: jax.Array  # int16 [N]
-    retention_shares: jax.Array  # float32 [N]: shares in a special retention grant (M11)
-    retention_age: jax.Array  # int16 [N]
-    retention_months: jax.Array  # int16 [N]
-    retention_cliff: jax.Array  # int16 [N]
+    grants: Grants  # [N, GRANT_SLOTS]: equity grants of the current firm (M1), special retention grants included (M11)
     protected: jax.Array  # bool [N]: in the protected class that received a special grant (M11, M13)
     tenure: jax.Array  # int16 [N]: months at the current firm
     morale: jax.Array  # float32 [N], in [0, 1]
@@ -47,6 +54,7 @@ class Firms(NamedTuple):
     codified: jax.Array  # float32 [F, S]: documented share of each stage's knowledge (M8)
     capability: jax.Array  # float32 [F]: at the end of the last month (M8)
     capability_start: jax.Array  # float32 [F]: at month 0; performance units track capability / this (M3)
+    core_start: jax.Array  # float32 [F]: core researchers employed at month 0 (the base of core retention)
     information_quality: jax.Array  # float32 [F, F]: what poacher p knows of who knows what at firm g (M10, M15)
     ranked: Ranked  # [knowledge.DEPTH, F, S]: each firm's best people per stage at the end of the last month
 

@@ -1,9 +1,9 @@
 """One month: the ordered list of phases.
 
 The order matters and is part of the model (docs/ODD.md, "Process overview and scheduling"):
-prices and vesting move first; firms then make offers on what they see; researchers choose;
-counter-offers answer; movers carry knowledge; life events, burnout and low morale send some to
-the outside pool; vacancies refill from it; joiners are assigned work; morale and reference pay
+prices and vesting move first, and refresh grants fall due; firms and the outside market then
+make offers on what they see; researchers choose; counter-offers answer; movers carry knowledge;
+life events send some to the outside pool; vacancies refill from it; joiners are assigned work; morale and reference pay
 move; the month's learning accrues and knowledge in the pool goes stale; firms rank who knows
 most; documentation and breakthroughs accrue; capability is measured.
 This order (offers, choice, separations, hiring) gives the job ladder's kappa = lambda1 (1 - delta) / delta.
@@ -48,6 +48,7 @@ PHASES = (
     "leaks",
     "mobility",
     "departures",
+    "refresh",
 )
 
 
@@ -57,12 +58,14 @@ def step(
     """Month `month` (0 for the first) of one replication."""
     keys = {phase: jax.random.fold_in(key, i) for i, phase in enumerate(PHASES)}
     state = vesting.advance(state, params, keys["vesting"])  # M1
+    state = vesting.refresh(state, params, keys["refresh"])  # M1: refresh grants due this month
     state, granted = retention.grant(state, params, month, keys["retention"])  # M11
     start = state.researchers
     view = firm_view.observe(state, params)  # M4 and firm knowledge
     unvested = vesting.unvested_value(state, params)  # M1, M3
     restraint = no_poach.restraint(params, keys["pacts"])  # M15
-    offers = poaching.make_offers(state, params, view, unvested, keys["poaching"], restraint)  # M10
+    search = misalignment.search_rate(start, params) + hierarchy.search_rate(start, params)  # M6, M13: the unhappy look
+    offers = poaching.make_offers(state, params, view, unvested, keys["poaching"], restraint, search)  # M10, M16's outside market
     offers, leaving = departures.scheduled(state, params, month, keys["departures"], offers, unvested)  # what-if shocks
     first_answer, first_held = choice.decide(state, params, view, offers, unvested, keys["choice"])  # M9, M2, M5, M6
     first_answer = first_answer | leaving.to_rival
@@ -79,11 +82,10 @@ def step(
     state = state._replace(researchers=rest_and_vest.update(state.researchers, held_by_equity, unvested, params))  # M14
     state, transfer = knowledge_transfer.move(state, params, view, offers, accepted)  # M12
     after_poaching = state.researchers
-    quitting = misalignment.quit_hazard(state.researchers, params) + hierarchy.quit_hazard(state.researchers, params)  # M6, M13
-    quitting = jnp.where(leaving.to_pool, 1.0, quitting)
-    state, separated = hiring.separate(state, params, keys["separation"], quitting)  # M16
+    state, separated = hiring.separate(state, params, keys["separation"], jnp.where(leaving.to_pool, 1.0, 0.0))  # M16: life events
     after_separation = state.researchers
-    state, hired = hiring.hire(state, params, keys["hiring"], separated)  # M16
+    took_outside_job = accepted & (params.is_employer[offers.poacher] == 0)  # they work elsewhere now: not hireable this month
+    state, hired = hiring.hire(state, params, keys["hiring"], separated | took_outside_job)  # M16
     r = misalignment.assign(state.researchers, accepted | hired, params, keys["assignment"])  # M6
     r, promoted = internal_mobility.move_internally(r, params, keys["mobility"])  # M16
     r = misalignment.wear_morale(r, params)  # M6

@@ -12,7 +12,7 @@ from talentwar.report import frames
 
 FIRM_COLOURS = qualitative.Plotly
 STAGE_COLOURS = qualitative.Dark2
-KIND_COLOURS = {"poached": "#b2182b", "separated": "#8c8c8c", "hired": "#1b7837"}
+KIND_COLOURS = {"poached": "#b2182b", "quit": "#ef8a62", "separated": "#8c8c8c", "hired": "#1b7837"}
 HEIGHT = 460
 
 

@@ -62,7 +62,7 @@ class Result:
             months=n_months,
             metrics=_metrics_frame(firm_metrics, layout),
             moves=moves,
-            final=_final_frame(snapshot, layout, initial_firm=np.asarray(params.group_firm)[np.asarray(params.group_of)]),
+            final=_final_frame(snapshot, layout),
             investors=_investors_frame(observations.portfolio_value, layout),
             moves_unlogged=unlogged,
             wall_seconds=info.pop("wall_seconds", 0.0),
@@ -189,12 +189,12 @@ def _investors_frame(values: np.ndarray, layout: Layout) -> pd.DataFrame:
     )
 
 
-def _final_frame(snapshot: FinalSnapshot, layout: Layout, initial_firm: np.ndarray) -> pd.DataFrame:
+def _final_frame(snapshot: FinalSnapshot, layout: Layout) -> pd.DataFrame:
     n_reps, n = snapshot.firm.shape
     columns = {
         "replication": _along(snapshot.firm.shape, 0),
         "researcher": _along(snapshot.firm.shape, 1),
-        "initial_firm": _categorical(np.tile(initial_firm, n_reps), layout.firms),
+        "initial_firm": _categorical(snapshot.initial_firm.reshape(-1), layout.firms),  # at month 0, after any burn-in
         "firm": _categorical(snapshot.firm.reshape(-1), layout.firms),
         "role": _categorical(snapshot.role.reshape(-1), list(ROLES)),
         "stage": _categorical(snapshot.stage.reshape(-1), layout.stages),

@@ -145,11 +145,17 @@ class Knowledge(Strict):
 
 
 class EquityGrant(Strict):
-    """An equity grant in k$ at the grant-date share price, vesting monthly after a cliff (M1, 000)."""
+    """An equity grant in k$ at the grant-date share price (M1, 000).
+
+    Nothing vests before `cliff_months`; at the cliff the months served so far vest, and after it
+    the grant vests in tranches every `every_months` (1 monthly, 3 quarterly, 12 annual) until all
+    of it has vested after `months`.
+    """
 
     value: Distribution = 0.0
     months: Annotated[int, Field(ge=1, le=240)] = 36
     cliff_months: Annotated[int, Field(ge=0, le=240)] = 12
+    every_months: Annotated[int, Field(ge=1, le=120)] = Field(1, description="months between vesting tranches after the cliff: 1 monthly, 3 quarterly, 12 annual")
 
     @model_validator(mode="after")
     def _consistent(self) -> EquityGrant:
@@ -157,7 +163,22 @@ class EquityGrant(Strict):
         _require_support(self.value, "value", 0.0, float("inf"))
         if self.cliff_months > self.months:
             raise ValueError(f"cliff_months ({self.cliff_months}) must be <= months ({self.months})")
+        if self.every_months > self.months:
+            raise ValueError(f"every_months ({self.every_months}) must be <= months ({self.months})")
         return self
+
+
+class RefreshGrant(EquityGrant):
+    """A new grant every `interval_months` of tenure, vesting on its own schedule (M1: refresh grants)."""
+
+    interval_months: Annotated[int, Field(ge=1, le=240)] = Field(12, description="months of tenure between refresh grants")
+    cliff_months: Annotated[int, Field(ge=0, le=240)] = 0
+
+
+class HiringEquity(EquityGrant):
+    """The grant a researcher of a population group holds (and a hire receives), with optional refreshes."""
+
+    refresh: RefreshGrant | None = Field(None, description="refresh grants on a schedule; null = none")
 
 
 class PopulationGroup(Strict):
@@ -173,9 +194,12 @@ class PopulationGroup(Strict):
     skill: Distribution = Field(default_factory=lambda: LogNormal(dist="lognormal", median=1.0, sigma=0.5))
     knowledge: Knowledge = Field(default_factory=Knowledge)
     salary: Distribution = Field(default_factory=lambda: LogNormal(dist="lognormal", median=200.0, sigma=0.3))
-    equity: EquityGrant = Field(default_factory=EquityGrant)
+    equity: HiringEquity = Field(default_factory=HiringEquity)
     tenure_months: Distribution = Field(default_factory=lambda: Uniform(dist="uniform", low=0, high=36))
     risk_aversion: Distribution = 2.0
+    wealth_years: Distribution = Field(
+        2.0, description="wealth outside the firm's equity, in years of the starting salary: what an equity grant is a share of (M2)"
+    )
     wants_ai_role: Probability = Field(
         0.0, description="share who want to move into an AI research role (infra, data and product staff; M16)"
     )
@@ -188,6 +212,7 @@ class PopulationGroup(Strict):
         _require_support(self.salary, "salary", 0.0, float("inf"), strict_low=True)
         _require_support(self.tenure_months, "tenure_months", 0.0, float("inf"))
         _require_support(self.risk_aversion, "risk_aversion", 0.0, float("inf"))
+        _require_support(self.wealth_years, "wealth_years", 0.0, float("inf"))
         if not self.archetypes:
             raise ValueError("archetypes: give at least one archetype with its share")
         total = sum(self.archetypes.values())
@@ -345,8 +370,8 @@ class Firm(Strict):
             if cell in seen:
                 raise ValueError(f"population: role {group.role!r} and stage {group.stage!r} appear twice; merge them into one group")
             seen.add(cell)
-        if self.kind == "outside" and self.poaching.offer_rate > 0:
-            raise ValueError("poaching.offer_rate must be 0 for the outside pool (it does not recruit)")
+        if self.kind == "outside" and self.poaching != Poaching():
+            raise ValueError("poaching: leave it out for the outside pool; its job offers are market.outside_market (offer_rate, pay_ratio)")
         return self
 
 
@@ -392,6 +417,9 @@ class Departure(Strict):
 # ---------------------------------------------------------------- scenario
 class Simulation(Strict):
     months: Annotated[int, Field(ge=1, le=1200)] = 36
+    burn_in_months: Annotated[int, Field(ge=0, le=600)] = Field(
+        0, description="months the market runs before month 0, unreported, so month 0 is a market in motion, not the hand-drawn start"
+    )
     replications: Annotated[int, Field(ge=1, le=1_000_000)] = 100
     seed: Annotated[int, Field(ge=0, le=2**31 - 1)] = 0
     stages: list[Name] = Field(default_factory=lambda: list(DEFAULT_STAGES), min_length=1, max_length=16)
@@ -442,12 +470,14 @@ class Misalignment(Strict):
     productivity_loss: Probability = Field(0.5, description="research productivity lost while on product work")
     mission_penalty: NonNegative = Field(0.5, description="mission pull lost, staying on product work or expecting it at an offer")
     morale_loss: Probability = Field(0.05, description="morale lost each month on product work")
-    quit_rate: Probability = Field(0.03, description="extra monthly probability of leaving for the outside pool (burnout)")
+    search_rate: Probability = Field(
+        0.03, description="extra monthly probability of an outside job offer while on product work (burnout: they look; M9 decides)"
+    )
 
 
 class Morale(Strict):
     """M13: morale, reference pay and the toxic hierarchy (000). Defaults are assumptions: a researcher
-    paid 20% below their reference settles near morale 0.8 and quits 0.4% a month more often."""
+    paid 20% below their reference settles near morale 0.8 and gets 0.4% a month more outside offers."""
 
     toxicity: Probability = Field(
         0.01, description="morale lost each month by unprotected infra, data and product staff where a protected class exists"
@@ -455,7 +485,9 @@ class Morale(Strict):
     reference_drift: Probability = Field(0.1, description="monthly share of the gap to the best pay seen that reference pay closes")
     pay_gap_sensitivity: NonNegative = Field(0.05, description="morale lost per month per unit of relative shortfall below reference pay")
     recovery: Probability = Field(0.05, description="monthly share of the gap to full morale that recovers")
-    quit_rate: Probability = Field(0.02, description="monthly probability of quitting for the outside pool at morale 0 (linear in 1 - morale)")
+    search_rate: Probability = Field(
+        0.02, description="extra monthly probability of an outside job offer at morale 0 (linear in 1 - morale): the unhappy look; M9 decides"
+    )
     weight: NonNegative = Field(0.5, description="utility of leaving per unit of lost morale, in choice (M9)")
 
 
@@ -474,6 +506,26 @@ class RestAndVest(Strict):
     productivity_loss: Probability = Field(0.3, description="research productivity lost until the grant has vested")
 
 
+class OutsideMarket(Strict):
+    """Jobs elsewhere (other industry, academia): every employed researcher's standing alternative (M16, M9).
+
+    Each month an employed researcher receives an offer from the outside market with probability
+    `offer_rate` (plus the search that low morale and product work add), at a salary of
+    `pay_ratio` times their current one, without equity. They take it or not by M9's choice, so
+    quits answer pay, equity, compute, autonomy and mission. 0 = no outside offers (then only
+    life events, `separation_rate`, send people to the outside pool, as in the job ladder).
+    """
+
+    offer_rate: Probability = Field(0.0, description="monthly probability that an employed researcher gets an outside job offer")
+    pay_ratio: Distribution = Field(1.0, description="an outside offer's salary as a multiple of the current salary")
+
+    @model_validator(mode="after")
+    def _positive_ratio(self) -> OutsideMarket:
+        _require_money(self.pay_ratio, "pay_ratio")
+        _require_support(self.pay_ratio, "pay_ratio", 0.0, float("inf"), strict_low=True)
+        return self
+
+
 class Market(Strict):
     """Market-wide settings of choice (M9), equity valuation (M2) and bookkeeping."""
 
@@ -487,6 +539,7 @@ class Market(Strict):
     own_rd_rate: Annotated[float, Field(gt=0.0, le=1.0)] = Field(
         0.01, description="stage knowledge a firm's own R&D adds per month; converts knowledge gained into months saved"
     )
+    outside_market: OutsideMarket = Field(default_factory=OutsideMarket)
     learning: Learning = Field(default_factory=Learning)
     blue_sky: BlueSky = Field(default_factory=BlueSky)
     misalignment: Misalignment = Field(default_factory=Misalignment)

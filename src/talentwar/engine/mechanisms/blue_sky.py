@@ -15,8 +15,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
-from talentwar.engine import segments
-from talentwar.engine.params import PRODUCT, Params
+from talentwar.engine.params import Params
 from talentwar.engine.state import Researchers, State
 from talentwar.engine.switches import switch
 
@@ -26,13 +25,12 @@ def share(params: Params) -> jax.Array:
     return params.blue_sky_share * switch(params, "M5")
 
 
-def autonomy(r: Researchers, params: Params, *firms: jax.Array) -> tuple[jax.Array, ...]:
-    """Autonomy pull [N] of working at each of `firms` (each [N]), blue-sky tokens included."""
-    n_firms = params.is_employer.shape[0]
-    research = (params.is_employer[r.firm] > 0) & (r.role != PRODUCT)
-    skill_sum = segments.ordered_sum(jnp.where(research, r.skill, 0.0), r.firm, n_firms)
-    staff = segments.segment_sum(research.astype(jnp.float32), r.firm, n_firms)
-    mean_skill = jnp.where(staff > 0, skill_sum / jnp.maximum(staff, 1.0), 1.0)
+def autonomy(r: Researchers, params: Params, mean_skill: jax.Array, *firms: jax.Array) -> tuple[jax.Array, ...]:
+    """Autonomy pull [N] of working at each of `firms` (each [N]), blue-sky tokens included.
+
+    `mean_skill` [F] is each firm's mean research skill over all its staff (FirmView), never over
+    the rows given here, which may be only a block of offer holders (engine/compact.py).
+    """
 
     def at(firm: jax.Array) -> jax.Array:
         tokens = jnp.where(params.blue_sky_by_skill[firm] > 0, r.skill / mean_skill[firm], 1.0)

@@ -1,6 +1,7 @@
 """M9 Choice by random utility (000, 001, 002: cash, liquidity, compute, autonomy, mission).
 
-A researcher holding an offer compares moving with staying. With money measured relative to
+A researcher holding an offer (from a rival, M10, or from the outside market, M16) compares
+moving with staying: every departure but a life event is this decision. With money measured relative to
 the pay they would earn by staying over the planning horizon, M = horizon_years * salary,
 the pulls of the offer over staying are
     cash     = log((horizon * offer_salary + sign_on) / M)
@@ -10,7 +11,7 @@ the pulls of the offer over staying are
     mission  = (mission + data_moat)[p] - (mission + data_moat)[g]
                - expected product work at p + product work now (M6)
 and the researcher moves iff
-    sum_k w_k pull_k - switching_cost - cross_region_cost * [region differs]
+    sum_k w_k pull_k - switching_cost - cross_region_cost * [a rival in another region]
         + morale_weight * (1 - morale) + T * eps > 0,                              (morale: M13)
 eps the difference of two standard Gumbel draws (logistic), T the temperature. T = 0 is
 deterministic; ties stay. Leaving forfeits unvested equity: it appears only on the stay side.
@@ -28,7 +29,7 @@ import jax.numpy as jnp
 from talentwar.engine import compact, rng
 from talentwar.engine.firm_view import FirmView
 from talentwar.engine.mechanisms import blue_sky, hierarchy, misalignment
-from talentwar.engine.mechanisms.equity_value import certainty_factor
+from talentwar.engine.mechanisms.equity_value import certainty_equivalent
 from talentwar.engine.mechanisms.poaching import Offers
 from talentwar.engine.params import Params
 from talentwar.engine.state import Researchers, State
@@ -69,10 +70,11 @@ def _decide(
     offered_pay = params.horizon_years * offers.salary + offers.sign_on
 
     cash = jnp.log(offered_pay / staying_pay)
-    kept_equity = jnp.log1p(unvested * certainty_factor(r.risk_aversion, here, params) / kept_pay)
-    equity = jnp.log1p(offers.equity_value * certainty_factor(r.risk_aversion, there, params) / kept_pay) - kept_equity
+    kept_equity = jnp.log1p(certainty_equivalent(unvested, r.wealth, r.risk_aversion, here, params) / kept_pay)
+    offered_equity = certainty_equivalent(offers.equity_value, r.wealth, r.risk_aversion, there, params)
+    equity = jnp.log1p(offered_equity / kept_pay) - kept_equity
     compute = jnp.log1p(view.offer_verification_speed[there]) - jnp.log1p(view.verification_speed[here])
-    autonomy_there, autonomy_here = blue_sky.autonomy(r, params, there, here)
+    autonomy_there, autonomy_here = blue_sky.autonomy(r, params, view.mean_research_skill, there, here)
     autonomy = autonomy_there - autonomy_here
     appeal = params.mission + params.data_moat
     penalty_staying, penalty_moving = misalignment.mission_penalty(r, there, params)
@@ -83,7 +85,9 @@ def _decide(
     gain = (
         weights[:, 0] * cash + weights[:, 1] * equity + weights[:, 2] * compute + weights[:, 3] * autonomy + weights[:, 4] * mission
     )
-    gain = gain - params.switching_cost - params.cross_region_cost * (params.region[there] != r.region)
+    # A job in the outside market is taken where the researcher lives: only a rival abroad costs the move across regions.
+    abroad = (params.region[there] != r.region) & (params.is_employer[there] > 0)
+    gain = gain - params.switching_cost - params.cross_region_cost * abroad
     gain = gain + hierarchy.choice_term(r, params)  # low morale makes leaving attractive (M13)
     gain = gain + params.temperature * noise
     by_utility = gain > 0

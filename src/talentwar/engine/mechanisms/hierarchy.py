@@ -8,8 +8,9 @@ Morale, each month:
               - pay_gap_sensitivity * max(0, reference - salary) / reference
               - toxicity  [infra, data or product staff outside the protected class, at a firm with one]
 (000: "you alienate the infrastructure teams, the product managers, and the data pipelines").
-Low morale raises the monthly quit hazard to the outside pool, quit_rate * (1 - morale), and
-makes offers more attractive: leaving gains weight * (1 - morale) in choice (M9).
+Low morale makes people look and leave: it adds outside job offers, search_rate * (1 - morale)
+a month (M16's outside market), and makes every offer more attractive: leaving gains
+weight * (1 - morale) in choice (M9), which decides.
 The spiral: a firm that matches raises (retention.match_raises) lifts everyone paid below their
 reference pay up to it each month; with references chasing peers' pay and counter-offers (M11),
 the floor escalates ("your entire engineering workforce expects another specialized grant").
@@ -33,8 +34,9 @@ def choice_term(r: Researchers, params: Params) -> jax.Array:
     return switch(params, "M13") * params.morale_weight * (1.0 - r.morale)
 
 
-def quit_hazard(r: Researchers, params: Params) -> jax.Array:
-    return switch(params, "M13") * params.morale_quit_rate * (1.0 - r.morale)
+def search_rate(r: Researchers, params: Params) -> jax.Array:
+    """Extra monthly probability of an outside job offer [N] that low morale brings (M16's outside market)."""
+    return switch(params, "M13") * params.morale_search_rate * (1.0 - r.morale)
 
 
 def update(r: Researchers, offers: Offers, params: Params) -> Researchers:

@@ -1,7 +1,10 @@
 """M16 Baseline separations and replacement hiring (000: a machine that runs regardless of who sits in the chair).
 
 Separations: each employed researcher leaves for the outside pool with the firm's monthly
-`separation_rate` (life events), forfeiting unvested equity.
+`separation_rate` (life events: the small exogenous rate no lever reaches), forfeiting unvested
+equity. Every other departure is a decision (M9): offers from rivals (M10) and from the outside
+market, a job elsewhere that arrives at `market.outside_market.offer_rate` a month at a salary of
+`pay_ratio` times the current one (engine/mechanisms/poaching.py makes these offers).
 Hiring: every (firm, role, stage) cell below its target headcount (the scenario's count)
 refills from the outside pool within the month. Hires are an equal-probability sample of exactly
 min(vacancies, pool) of the pool members who did not just leave; each takes the vacancy's role and stage, a salary and an equity grant
@@ -9,7 +12,7 @@ drawn from the firm's distributions for that cell, and brings the (usually low) 
 they have, and settles in the firm's region. When the pool is short, the hires fill
 consecutive vacancies from a random start. Knowledge in the outside pool goes stale at
 `outside_knowledge_decay` a month.
-Switched off: nobody separates, nobody is hired, pool knowledge keeps.
+Switched off: nobody separates, the outside market makes no offers, nobody is hired, pool knowledge keeps.
 """
 
 from __future__ import annotations
@@ -28,20 +31,18 @@ from talentwar.engine.switches import switch
 SAMPLING_BUCKETS = 1024
 
 
-def separate(state: State, params: Params, key: jax.Array, extra_hazard: jax.Array | float = 0.0) -> tuple[State, jax.Array]:
-    """Life events (M16), plus any `extra_hazard` [N] other mechanisms add (burnout, M6)."""
+def separate(state: State, params: Params, key: jax.Array, forced: jax.Array | float = 0.0) -> tuple[State, jax.Array]:
+    """Life events (M16), plus `forced` [N]: 1 for the scheduled departures to the outside pool."""
     r = state.researchers
     employed = params.is_employer[r.firm] > 0
-    rate = params.separation_rate[r.firm] * switch(params, "M16") + extra_hazard
+    rate = params.separation_rate[r.firm] * switch(params, "M16") + forced
     leaving = employed & (rng.uniform(key, r.firm.shape) < rate)
     researchers = join(
         r,
         leaving,
         firm=params.outside_index,
         salary=r.salary,
-        grant_shares=0.0,
-        grant_months=r.grant_months,
-        grant_cliff=r.grant_cliff,
+        grant=(0.0, 1, 0, 1),
         knowledge=r.knowledge,
     )
     return state._replace(researchers=researchers), leaving
@@ -83,9 +84,7 @@ def hire(state: State, params: Params, key: jax.Array, just_left: jax.Array) -> 
         hired,
         firm=firm,
         salary=salary,
-        grant_shares=grant_shares,
-        grant_months=params.cell_grant_months[cell],
-        grant_cliff=params.cell_grant_cliff[cell],
+        grant=(grant_shares, params.cell_grant_months[cell], params.cell_grant_cliff[cell], params.cell_grant_every[cell]),
         knowledge=r.knowledge,
         role=(cell // S) % N_ROLES,
         stage=cell % S,

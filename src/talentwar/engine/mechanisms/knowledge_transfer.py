@@ -10,7 +10,9 @@ mover alone would bring, largest where it lagged (computed against the firm at t
 month; several movers' gains in one month are added),
 and the months of its own R&D this replaces are sum_s gained[s] / own_rd_rate. The origin
 loses whatever of the mover's knowledge was neither codified nor held by others: that is
-what its knowledge K drops by. Switched off, movers arrive knowing nothing.
+what its knowledge K drops by. A researcher who takes a job in the outside market (M16) is no
+rival's gain: they keep what they know in the outside pool, as a separated researcher does.
+Switched off, movers to rivals arrive knowing nothing.
 """
 
 from __future__ import annotations
@@ -39,15 +41,16 @@ class Transfer(NamedTuple):
 def move(state: State, params: Params, view: FirmView, offers: Offers, accepted: jax.Array) -> tuple[State, Transfer]:
     r = state.researchers
     origin, acquirer = r.firm, offers.poacher
+    to_rival = accepted & (params.is_employer[acquirer] > 0)  # the rest took a job in the outside market
 
     def carry() -> tuple[jax.Array, jax.Array]:
         own_stage = jnp.arange(r.knowledge.shape[1])[None, :] == r.stage[:, None]
         cap = jnp.where(own_stage, 1.0, 1.0 - params.compartmentalisation[origin][:, None])
         carried = jnp.minimum(r.knowledge, cap)
-        arrived = jnp.where(accepted[:, None], carried * (1.0 - params.bureaucracy[acquirer])[:, None], 0.0)
-        gained = compact.where_selected(  # computed for movers only
+        arrived = jnp.where(to_rival[:, None], carried * (1.0 - params.bureaucracy[acquirer])[:, None], 0.0)
+        gained = compact.where_selected(  # computed for movers to rivals only
             lambda rows: knowledge.gain(*rows, view.known, state.firms.codified, params.knowledge_overlap),
-            accepted,
+            to_rival,
             (arrived, acquirer),
             fill=0.0,
         )
@@ -66,9 +69,7 @@ def move(state: State, params: Params, view: FirmView, offers: Offers, accepted:
         accepted,
         firm=acquirer,
         salary=offers.salary,
-        grant_shares=grant_shares,
-        grant_months=params.offer_grant_months[acquirer],
-        grant_cliff=params.offer_grant_cliff[acquirer],
-        knowledge=arrived,
+        grant=(grant_shares, params.offer_grant_months[acquirer], params.offer_grant_cliff[acquirer], params.offer_grant_every[acquirer]),
+        knowledge=jnp.where(to_rival[:, None], arrived, r.knowledge),  # quitters keep what they know, as separations do
     )
     return state._replace(researchers=researchers), Transfer(arrived=arrived, gained=gained, replication_months=months)

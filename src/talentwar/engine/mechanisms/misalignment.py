@@ -5,7 +5,8 @@ from the outside pool) is put on product work with probability m when they join;
 month 0 have already found their work. While on product work:
     research productivity x (1 - productivity_loss)       (feeds learning, M7)
     morale -= morale_loss each month                        (floored at 0)
-    an extra monthly quit hazard quit_rate to the outside pool ("rapid burnout and further churn")
+    extra outside job offers, search_rate a month ("rapid burnout and further churn": they look,
+        and M9's choice, with the mission pull lost, makes most of them leave)
     the mission pull of staying falls by mission_penalty,
 and an offer from a firm with pressure m carries an expected mission penalty m * mission_penalty
 for a research role (M9). Switched off, nobody is assigned and nothing of this applies.
@@ -47,9 +48,9 @@ def productivity(r: Researchers, params: Params) -> jax.Array:
     return 1.0 - switch(params, "M6") * params.misaligned_productivity_loss * r.on_product
 
 
-def quit_hazard(r: Researchers, params: Params) -> jax.Array:
-    """Extra monthly probability of leaving for the outside pool (added to separations, M16)."""
-    return switch(params, "M6") * params.misaligned_quit_rate * r.on_product
+def search_rate(r: Researchers, params: Params) -> jax.Array:
+    """Extra monthly probability of an outside job offer [N] (M16's outside market; M9 decides)."""
+    return switch(params, "M6") * params.misaligned_search_rate * r.on_product
 
 
 def wear_morale(r: Researchers, params: Params) -> Researchers:

@@ -17,9 +17,20 @@ strata, H[p] the hunted headcount: the poacher's expected offers stay offer_rate
 A researcher receives at most one offer a month, with probability min(1, sum_p rate[c, p]),
 from poacher p with probability proportional to rate[c, p].
 
-Terms: salary = current * (1 + premium), or a draw from the poacher's salary distribution;
-sign-on = buyout_fraction * unvested value (the buyout); an equity grant; the compute
-promise (M4). Budget: rates are first scaled so the expected cost fits the monthly budget;
+The outside market (M16) is the outside pool's column: it offers every employed researcher a
+job elsewhere at rate outside_market.offer_rate, plus `search` [N], the extra offers the unhappy
+find (M6 burnout, M13 low morale), at random, with no budget; M9 decides like any offer.
+
+Terms: salary = current * (1 + premium), a draw from the poacher's salary distribution, or for
+the outside market current * a draw of its pay ratio; sign-on = the buyout (below); an equity
+grant; the compute promise (M4).
+Buyout (000: "writes a sign-on bonus to neutralize the loss"; priced as recruiters price it): the
+poacher replaces buyout_fraction of what the target would forfeit, valued as the target values it
+(the certainty equivalent of M2), with the forfeited face value seen through its information
+quality q about the origin firm:
+    estimate = CE(q * unvested + (1 - q) * stratum mean unvested),
+    sign_on = buyout_fraction * min(estimate, CE(unvested)),
+so it never pays more than the target's own valuation makes necessary. Budget: rates are first scaled so the expected cost fits the monthly budget;
 then offers are taken in random priority order (32 buckets) while the cumulative cost of
 offers made stays within it, so the budget is never exceeded.
 """
@@ -33,6 +44,7 @@ import jax.numpy as jnp
 
 from talentwar.engine import compact, rng, segments
 from talentwar.engine.firm_view import FirmView
+from talentwar.engine.mechanisms.equity_value import certainty_equivalent
 from talentwar.engine.params import N_ROLES, Params
 from talentwar.engine.sampling import draw_money_at, mean
 from talentwar.engine.state import State
@@ -53,9 +65,16 @@ class Offers(NamedTuple):
 
 
 def make_offers(
-    state: State, params: Params, view: FirmView, unvested: jax.Array, key: jax.Array, restraint: jax.Array | float = 0.0
+    state: State,
+    params: Params,
+    view: FirmView,
+    unvested: jax.Array,
+    key: jax.Array,
+    restraint: jax.Array | float = 0.0,
+    search: jax.Array | float = 0.0,
 ) -> Offers:
-    """Offers for this month; `restraint` [F, F] is 1 where poacher p keeps a no-poach promise to firm g (M15)."""
+    """Offers for this month; `restraint` [F, F] is 1 where poacher p keeps a no-poach promise to firm g (M15);
+    `search` [N] adds outside-market offers for the researchers who look harder (M6, M13)."""
     r = state.researchers
     F, S, R, T = params.offer_rate.shape[0], r.knowledge.shape[1], N_ROLES, TIERS
     C = F * S * R * T
@@ -98,15 +117,17 @@ def make_offers(
 
     # Fit the expected cost of offers into each poacher's monthly budget.
     drawn_salary = params.offer_salary.kind >= 0
+    relative = params.offer_salary_relative > 0
     expected_raise = jnp.where(
         drawn_salary,
-        jnp.maximum(mean(params.offer_salary) - mean_salary[:, None], 0.0),
+        jnp.maximum(jnp.where(relative, mean_salary[:, None] * mean(params.offer_salary), mean(params.offer_salary)) - mean_salary[:, None], 0.0),
         mean_salary[:, None] * jnp.maximum(params.salary_premium, 0.0),
     )
     expected_cost = params.buyout_fraction * mean_unvested[:, None] + mean(params.offer_equity) + expected_raise
     expected_spend = count @ (rate * expected_cost)
     rate = rate * jnp.minimum(1.0, params.monthly_budget / jnp.maximum(expected_spend, 1e-30))
-    rate = rate * switch(params, "M10")
+    outside = jnp.arange(F) == params.outside_index
+    rate = rate * jnp.where(outside, switch(params, "M16"), switch(params, "M10"))  # the outside market is M16's
 
     # Who receives an offer; then, for them only, from whom and on what terms.
     k_receive, k_poacher, k_salary, k_equity, k_priority = jax.random.split(key, 5)
@@ -116,17 +137,21 @@ def make_offers(
     # The rates are non-negative, so each row still rises with p.
     cumulative = jnp.dot(rate, jnp.triu(jnp.ones((F, F), rate.dtype)), precision=jax.lax.Precision.HIGHEST)
     total = cumulative[:, -1]
-    made = (rng.uniform(k_receive, (n,)) < jnp.minimum(total[stratum], 1.0)) & view.employed
+    search = jnp.broadcast_to(jnp.asarray(search, jnp.float32), (n,)) * switch(params, "M16")  # the outside market is M16's
+    made = (rng.uniform(k_receive, (n,)) < jnp.minimum(total[stratum] + search, 1.0)) & view.employed
 
     def terms(row, rows):  # row i takes the i-th of N draws of each kind, whoever else receives an offer
-        c, current, held = rows
-        poacher = _first_above(cumulative.reshape(-1), c, rng.uniform_at(k_poacher, n, row) * total[c], F)
+        c, current, held, looking, wealth, risk_aversion, origin = rows
+        draw = rng.uniform_at(k_poacher, n, row) * (total[c] + looking)
+        poacher = jnp.where(draw < total[c], _first_above(cumulative.reshape(-1), c, draw, F), params.outside_index)
+        offered = draw_money_at(k_salary, n, row, params.offer_salary, poacher)
         salary = jnp.where(
             drawn_salary[poacher],
-            draw_money_at(k_salary, n, row, params.offer_salary, poacher),
+            jnp.where(relative[poacher], current * offered, offered),
             current * (1.0 + params.salary_premium[poacher]),
         )
-        sign_on = params.buyout_fraction[poacher] * held
+        quality = state.firms.information_quality[poacher, origin]
+        sign_on = buyout(params, poacher, quality, held, mean_unvested[c], wealth, risk_aversion, origin)
         equity_value = draw_money_at(k_equity, n, row, params.offer_equity, poacher)
         cost = sign_on + equity_value + jnp.maximum(salary - current, 0.0)
         bucket = jnp.minimum((rng.uniform_at(k_priority, n, row) * BUDGET_BUCKETS).astype(jnp.int32), BUDGET_BUCKETS - 1)
@@ -134,7 +159,7 @@ def make_offers(
 
     slots = F * BUDGET_BUCKETS  # a slot this large (no offer) is dropped from the sums
     poacher, salary, sign_on, equity_value, cost, slot = compact.where_selected(
-        terms, made, (stratum, r.salary, unvested), fill=(0, 0.0, 0.0, 0.0, 0.0, slots), numbered=True
+        terms, made, (stratum, r.salary, unvested, search, r.wealth, r.risk_aversion, r.firm), fill=(0, 0.0, 0.0, 0.0, 0.0, slots), numbered=True
     )
 
     # Strict budget: offers in random priority order while the cumulative cost fits.
@@ -149,6 +174,28 @@ def make_offers(
         cost=cost,
         over_budget=made & ~within,
     )
+
+
+def buyout(
+    params: Params,
+    poacher: jax.Array,
+    quality: jax.Array,
+    held: jax.Array,
+    typical: jax.Array,
+    wealth: jax.Array,
+    risk_aversion: jax.Array,
+    origin: jax.Array,
+) -> jax.Array:
+    """The sign-on bonus that buys out unvested equity [rows]: buyout_fraction of the poacher's estimate of
+    what the holder would forfeit, valued as the holder values it (M2), never more than that valuation.
+
+    `held` is the face value the holder forfeits, `typical` the face value the poacher expects of the
+    holder's stratum, `quality` its information quality about the holder's firm `origin` (M10, M15).
+    """
+    own = certainty_equivalent(held, wealth, risk_aversion, origin, params)
+    seen = quality * held + (1.0 - quality) * typical
+    estimate = certainty_equivalent(seen, wealth, risk_aversion, origin, params)
+    return params.buyout_fraction[poacher] * jnp.minimum(estimate, own)
 
 
 def _first_above(cumulative_flat: jax.Array, row: jax.Array, value: jax.Array, width: int) -> jax.Array:

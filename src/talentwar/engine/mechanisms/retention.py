@@ -2,7 +2,7 @@
 
 Special grants: in its grant_month, a firm gives every employed member of its protected class
 (protected_roles) a special equity grant, drawn from special_grant, vesting on its own schedule
-in a second slot and forfeited on leaving like any unvested equity (M1). Its value at grant is
+beside their other grants and forfeited on leaving like any unvested equity (M1). Its value at grant is
 retention spend. The recipients are the protected class (M13's toxic hierarchy).
 Counter-offers: when an eligible researcher (counter_roles, at a firm with counter_offers) has
 accepted an offer, the firm counters with the salary that matches the offer's cash over the
@@ -18,7 +18,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
-from talentwar.engine.mechanisms import liquidity
+from talentwar.engine.mechanisms import liquidity, vesting
 from talentwar.engine.mechanisms.poaching import Offers
 from talentwar.engine.params import Params
 from talentwar.engine.sampling import draw_money_from
@@ -44,13 +44,11 @@ def _grant(state: State, params: Params, month: jax.Array, key: jax.Array) -> tu
     eligible = employed & due & (params.protected_role[r.firm, r.role.astype(jnp.int32)] > 0)
     value = jnp.where(eligible, draw_money_from(key, params.special_grant, r.firm), 0.0)
     price = liquidity.equity_price(state.firms, params)[r.firm]
-    researchers = r._replace(
-        retention_shares=jnp.where(eligible, value / price, r.retention_shares),
-        retention_age=jnp.where(eligible, 0, r.retention_age).astype(jnp.int16),
-        retention_months=jnp.where(eligible, params.special_grant_months[r.firm], r.retention_months).astype(jnp.int16),
-        retention_cliff=jnp.where(eligible, params.special_grant_cliff[r.firm], r.retention_cliff).astype(jnp.int16),
-        protected=r.protected | eligible,
+    grants = vesting.award(
+        r.grants, params, eligible, value / price,
+        params.special_grant_months[r.firm], params.special_grant_cliff[r.firm], params.special_grant_every[r.firm],
     )
+    researchers = r._replace(grants=grants, protected=r.protected | eligible)
     return state._replace(researchers=researchers), value
 
 
