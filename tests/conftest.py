@@ -18,6 +18,27 @@ def _run_store(tmp_path, monkeypatch):
     monkeypatch.setenv("TALENTWAR_STORE", str(tmp_path / "runs.duckdb"))
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _release_compiled_programs():
+    """Each test module starts without the compiled programs of the ones before.
+
+    Every XLA CPU executable holds many memory maps; the whole suite's programs and eager operations
+    in one process pass the kernel's limit (vm.max_map_count, 65,530 by default), and XLA then
+    crashes in the middle of a compile (measured: 60,000 maps after two thirds of tests/engine).
+    Programs come back from the on-disk cache when a later module needs them again.
+    """
+    yield
+    import gc
+
+    import jax
+
+    from talentwar.engine import program
+
+    program._PROGRAMS.clear()
+    jax.clear_caches()
+    gc.collect()
+
+
 @pytest.fixture(scope="session")
 def mini():
     return talentwar.load_scenario(MINI)

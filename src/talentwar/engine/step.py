@@ -3,9 +3,9 @@
 The order matters and is part of the model (docs/ODD.md, "Process overview and scheduling"):
 prices and vesting move first, and refresh grants fall due; firms and the outside market then
 make offers on what they see; researchers choose; counter-offers answer; movers carry knowledge;
-life events send some to the outside pool; vacancies refill from it; joiners are assigned work; morale and reference pay
-move; the month's learning accrues and knowledge in the pool goes stale; firms rank who knows
-most; documentation and breakthroughs accrue; capability is measured.
+life events send some to the outside pool; vacancies refill from it; joiners are assigned work;
+morale and reference pay move; the month's learning accrues and knowledge in the pool goes
+stale; firms rank who knows most; documentation and breakthroughs accrue; capability is measured.
 This order (offers, choice, separations, hiring) gives the job ladder's kappa = lambda1 (1 - delta) / delta.
 """
 

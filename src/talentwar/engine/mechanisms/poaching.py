@@ -30,9 +30,11 @@ poacher replaces buyout_fraction of what the target would forfeit, valued as the
 quality q about the origin firm:
     estimate = CE(q * unvested + (1 - q) * stratum mean unvested),
     sign_on = buyout_fraction * min(estimate, CE(unvested)),
-so it never pays more than the target's own valuation makes necessary. Budget: rates are first scaled so the expected cost fits the monthly budget;
-then offers are taken in random priority order (32 buckets) while the cumulative cost of
-offers made stays within it, so the budget is never exceeded.
+so it never pays more than the target's own valuation makes necessary.
+
+Budget: rates are first scaled so the expected cost fits the monthly budget (buyouts counted at
+face value there, an upper bound); then offers are taken in random priority order (32 buckets)
+while the cumulative cost of offers made stays within it, so the budget is never exceeded.
 """
 
 from __future__ import annotations
