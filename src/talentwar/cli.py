@@ -264,7 +264,9 @@ def claims(
     else:
         out.print(claims_table(results))
     if out_dir is not None:
-        context = _claims_context(results, base, used_replications, used_seed, wanted, replications, seed, quick, out_dir, scenario, seconds)
+        context = _report_context(
+            "claims", wanted, CLAIMS, base, used_replications, used_seed, replications, seed, quick, out_dir, scenario, seconds, sum(r.runs for r in results)
+        )
         try:
             written = _write_claims(results, out_dir, context)
         except OSError as exc:
@@ -283,31 +285,29 @@ def claims_table(results) -> Table:
     return table
 
 
-def _claims_context(results, base, used_replications, used_seed, wanted, replications, seed, quick, out_dir, scenario, seconds) -> dict:
+def _report_context(command: str, wanted, every, base, used_replications, used_seed, replications, seed, quick, out_dir, scenario, seconds, simulations) -> dict:
+    """What a generated page (claims.md, validation.md) says about how it was made: the command that remakes it, and the run."""
     import platform
 
-    from talentwar.claims import CLAIMS
-
-    command = ["talentwar claims"]
-    if wanted != list(CLAIMS):
-        command.append(" ".join(wanted))
+    words = [f"talentwar {command}"]
+    if list(wanted) != list(every):
+        words.append(" ".join(wanted))
     if scenario != DEFAULT_SCENARIO:
-        command.append(f"--scenario {scenario}")
+        words.append(f"--scenario {scenario}")
     if replications is not None:
-        command.append(f"--replications {replications}")
+        words.append(f"--replications {replications}")
     if seed is not None:
-        command.append(f"--seed {seed}")
+        words.append(f"--seed {seed}")
     if quick:
-        command.append("--quick")
-    command.append(f"--out {out_dir}")
-    runs = sum(r.runs for r in results)
+        words.append("--quick")
+    words.append(f"--out {out_dir}")
     return {
-        "command": " ".join(command),
+        "command": " ".join(words),
         "version": version("talentwar"),
         "scenario": base.name,
         "replications": used_replications,
         "seed": used_seed,
-        "simulations": runs,
+        "simulations": simulations,
         "seconds": seconds,
         "machine": f"{platform.machine()}, {_count(os.cpu_count() or 1, 'core')}",
     }
@@ -378,26 +378,12 @@ def validate(
     else:
         out.print(validation_table(results))
     if out_dir is not None:
-        import platform
-
         from talentwar.validation.document import write
 
         base, used_replications, used_seed = resolve(loaded, replications, seed, quick)
-        command = ["talentwar validate"] + ([" ".join(wanted)] if wanted != list(FACTS) else [])
-        command += [f"--scenario {scenario}"] if scenario != DEFAULT_SCENARIO else []
-        command += [f"--replications {replications}"] if replications is not None else []
-        command += [f"--seed {seed}"] if seed is not None else []
-        command += ["--quick"] if quick else []
-        context = {
-            "command": " ".join(command + [f"--out {out_dir}"]),
-            "version": version("talentwar"),
-            "scenario": base.name,
-            "replications": used_replications,
-            "seed": used_seed,
-            "simulations": sum(r.runs for r in results),
-            "seconds": seconds,
-            "machine": f"{platform.machine()}, {_count(os.cpu_count() or 1, 'core')}",
-        }
+        context = _report_context(
+            "validate", wanted, FACTS, base, used_replications, used_seed, replications, seed, quick, out_dir, scenario, seconds, sum(r.runs for r in results)
+        )
         try:
             written = write(results, FACTS, out_dir, context)
         except OSError as exc:
