@@ -7,6 +7,7 @@ import pytest
 
 import talentwar
 from talentwar.engine.metrics import metric_names
+from tests.conftest import metric
 
 
 def values(result):
@@ -130,3 +131,20 @@ def test_an_accelerator_gets_wide_lanes_one_group_at_a_time_and_xlas_default_opt
     assert program.compiler_options() == {}  # the YNNPACK option is the CPU backend's
     assert (run.lane_width(small, 36, n_metrics), run.lane_width(million, 36, n_metrics)) == (64, 2)
     assert on_cpu == (8, 1)
+
+
+def test_burn_in_runs_the_market_before_month_0_and_keeps_replications_independent(mini):
+    burnt = mini.model_copy(update={"simulation": mini.simulation.model_copy(update={"burn_in_months": 6})})
+    three = talentwar.simulate(burnt, replications=3, months=4)
+    drawn = talentwar.simulate(mini, replications=3, months=4)
+    # Month 0 is the market after six months: some researchers are no longer where they were drawn.
+    assert (three.final["initial_firm"] != drawn.final["initial_firm"]).any()
+    # Core retention, prices and performance units are measured from month 0, not from the draw.
+    retention = metric(three, "core_retention", "lab")
+    assert ((retention > 0) & (retention <= 1)).all()
+    assert (np.abs(np.log(metric(three, "share_price", "lab", 1))) < 0.5).all()
+    # Replication r depends only on (seed, r), burn-in included.
+    two = talentwar.simulate(burnt, replications=2, months=4)
+    np.testing.assert_array_equal(
+        two.metrics["value"].to_numpy(), three.metrics.loc[three.metrics["replication"] < 2, "value"].to_numpy()
+    )

@@ -54,19 +54,29 @@ def replicate(params: Params, seed: jax.Array, replication: jax.Array, months: i
     base = jax.random.fold_in(jax.random.key(seed), replication)
     state = initial_state(jax.random.fold_in(base, 0), params, dims)
     run_key = jax.random.fold_in(base, 1)
-    if dims.burn_in > 0:  # the market runs unreported before month 0 (months -burn_in .. -1 to the step)
-        burn_key = jax.random.fold_in(base, 2)
+    burn_in = dims.burn_in
+    if burn_in == 0:
 
-        def burn(t, state):
-            return step(state, jax.random.fold_in(burn_key, t), t - dims.burn_in, params, dims.move_capacity)[0]
+        def month(state, t):
+            return step(state, jax.random.fold_in(run_key, t), t, params, dims.move_capacity)
 
-        state = mark_month_zero(jax.lax.fori_loop(0, dims.burn_in, burn, state), params)
+        initial_firm = state.researchers.firm
+        final, observations = jax.lax.scan(month, state, jnp.arange(months))
+    else:
+        # The market runs unreported before month 0: months -burn_in .. -1 to the step, in the same
+        # scan (one traced month: a second loop of its own doubled the compile time), their keys
+        # fold_in(run_key, t - burn_in) wrapping below 2^32 so that reported month t keeps
+        # fold_in(run_key, t). Their outputs are not computed (zeros) and are dropped.
+        def month(carry, t):
+            state, initial_firm = carry
+            zero = t == burn_in
+            state = jax.lax.cond(zero, lambda s: mark_month_zero(s, params), lambda s: s, state)
+            initial_firm = jnp.where(zero, state.researchers.firm, initial_firm)
+            state, observed = step(state, jax.random.fold_in(run_key, t - burn_in), t - burn_in, params, dims.move_capacity, t >= burn_in)
+            return (state, initial_firm), observed
 
-    def month(state, t):
-        return step(state, jax.random.fold_in(run_key, t), t, params, dims.move_capacity)
-
-    initial_firm = state.researchers.firm
-    final, observations = jax.lax.scan(month, state, jnp.arange(months))
+        (final, initial_firm), observations = jax.lax.scan(month, (state, state.researchers.firm), jnp.arange(burn_in + months))
+        observations = jax.tree_util.tree_map(lambda x: x[burn_in:], observations)
     r = final.researchers
     snapshot = FinalSnapshot(initial_firm, r.firm, r.role, r.stage, r.salary, unvested_value(final, params), r.knowledge, r.preferences)
     return snapshot, observations
@@ -134,7 +144,7 @@ def bytes_per_replication(dims: Dims, months: int, n_metrics: int) -> int:
     # The step holds about a dozen researcher-sized arrays of S + 24 columns at once; outputs
     # are the monthly metrics and the move log.
     working = 12 * dims.researchers * (dims.stages + 24) * 4
-    outputs = months * (dims.firms * n_metrics * 4 + dims.move_capacity * 36)
+    outputs = (months + dims.burn_in) * (dims.firms * n_metrics * 4 + dims.move_capacity * 36)  # burn-in months' zeros too
     return working + outputs + dims.researchers * (dims.stages + 8) * 4
 
 

@@ -53,9 +53,13 @@ PHASES = (
 
 
 def step(
-    state: State, key: jax.Array, month: jax.Array, params: Params, move_capacity: int
+    state: State, key: jax.Array, month: jax.Array, params: Params, move_capacity: int, observed: jax.Array | None = None
 ) -> tuple[State, metrics.Observation]:
-    """Month `month` (0 for the first) of one replication."""
+    """Month `month` (0 for the first; negative in a burn-in) of one replication.
+
+    `observed` (a scalar bool, the same in every replication) false skips the month's observation
+    and returns zeros in its place (a burn-in month); None always observes.
+    """
     keys = {phase: jax.random.fold_in(key, i) for i, phase in enumerate(PHASES)}
     state = vesting.advance(state, params, keys["vesting"])  # M1
     state = vesting.refresh(state, params, keys["refresh"])  # M1: refresh grants due this month
@@ -115,4 +119,10 @@ def step(
         counter_raise=counter_raise,
         promoted=promoted,
     )
-    return state, metrics.observe(trace, params, move_capacity)
+    def observe():
+        return metrics.observe(trace, params, move_capacity)
+
+    if observed is None:
+        return state, observe()
+    blank = jax.tree_util.tree_map(lambda x: jnp.zeros(x.shape, x.dtype), jax.eval_shape(observe))
+    return state, jax.lax.cond(observed, observe, lambda: blank)
