@@ -184,11 +184,16 @@ class Variant:
 
 
 # ---------------------------------------------------------------- reading results per replication
-def per_replication(result, firm: str, metric: str, month: int | None = None, total: bool = False) -> np.ndarray:
-    """One value per replication: the metric at `month` (default the last), or its sum over months."""
+def monthly(result, firm: str, metric: str) -> np.ndarray:
+    """[replications, months]: one firm metric, month by month."""
     frame = result.metrics
     rows = frame[(frame["firm"] == firm) & (frame["metric"] == metric)]
-    values = rows["value"].to_numpy().reshape(result.replications, result.months)
+    return rows["value"].to_numpy().reshape(result.replications, result.months)
+
+
+def per_replication(result, firm: str, metric: str, month: int | None = None, total: bool = False) -> np.ndarray:
+    """One value per replication: the metric at `month` (default the last), or its sum over months."""
+    values = monthly(result, firm, metric)
     if total:
         return values.sum(axis=1)
     return values[:, (result.months if month is None else month) - 1]

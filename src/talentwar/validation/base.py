@@ -21,10 +21,10 @@ from typing import Callable
 
 import numpy as np
 
-from talentwar.claims.base import LEVEL, Cast, Estimate, Variant, cast_of, edit, per_replication, ratio, scenario_firm
+from talentwar.claims.base import LEVEL, Cast, Estimate, Variant, edit, monthly, scenario_firm
 from talentwar.scenario import Scenario
 
-__all__ = ["Cast", "Estimate", "Fact", "FactResult", "NotApplicable", "Variant", "cast_of", "edit", "per_replication", "ratio", "scenario_firm"]
+__all__ = ["Cast", "Estimate", "Fact", "FactResult", "NotApplicable", "Variant", "edit", "monthly", "scenario_firm"]
 
 HORIZON = 36  # every fact's variants run this long and read the months they need: one compiled program for all
 BOOTSTRAP_DRAWS = 2000
@@ -134,15 +134,12 @@ def safe_ratio(numerator: float, denominator: float) -> float:
 
 def voluntary_departures(result, firm: str) -> np.ndarray:
     """[replications, months]: researchers of `firm` who took a rival's offer or an outside job."""
-    rows = [per_replication_series(result, firm, name) for name in ("departures_poached", "departures_quit")]
-    return rows[0] + rows[1]
+    return monthly(result, firm, "departures_poached") + monthly(result, firm, "departures_quit")
 
 
-def per_replication_series(result, firm: str, metric: str) -> np.ndarray:
-    """[replications, months]: one firm metric."""
-    frame = result.metrics
-    values = frame.loc[(frame["firm"] == firm) & (frame["metric"] == metric), "value"].to_numpy()
-    return values.reshape(result.replications, result.months)
+def count_per_replication(rows, replications: int) -> np.ndarray:
+    """How many of `rows` (a frame with a `replication` column) fall in each replication, 0 for none."""
+    return rows.groupby("replication").size().reindex(range(replications), fill_value=0).to_numpy()
 
 
 def employers_of_kind(scenario: Scenario, kind: str) -> list[str]:

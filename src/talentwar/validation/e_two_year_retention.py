@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from talentwar.validation.base import HORIZON, Estimate, Fact, NotApplicable, Variant, employers_of_kind
+from talentwar.validation.base import HORIZON, Estimate, Fact, NotApplicable, Variant, count_per_replication, employers_of_kind
 
 MONTHS = 24
 
@@ -34,8 +34,7 @@ def retained(result, firms: list[str]) -> tuple[np.ndarray, dict[str, float]]:
     out = moves.loc[moves["kind"].isin(["poached", "quit", "separated"]) & (moves["month"] <= MONTHS), ["replication", "researcher", "from_firm"]]
     left = start.merge(out, left_on=["replication", "researcher", "initial_firm"], right_on=["replication", "researcher", "from_firm"])
     left = left.drop_duplicates(["replication", "researcher"])
-    staff = start.groupby("replication").size().reindex(range(result.replications), fill_value=0).to_numpy()
-    gone = left.groupby("replication").size().reindex(range(result.replications), fill_value=0).to_numpy()
+    staff, gone = count_per_replication(start, result.replications), count_per_replication(left, result.replications)
     by_firm = {}
     for firm in firms:
         at = start["initial_firm"] == firm

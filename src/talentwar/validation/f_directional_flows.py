@@ -15,7 +15,7 @@ no band holds: the market runs one way.
 from __future__ import annotations
 
 
-from talentwar.validation.base import HORIZON, Fact, NotApplicable, Variant, employers_of_kind, ratio_of_sums, safe_ratio, scenario_firm
+from talentwar.validation.base import HORIZON, Fact, NotApplicable, Variant, count_per_replication, employers_of_kind, ratio_of_sums, safe_ratio, scenario_firm
 
 MONTHS = 24
 
@@ -43,9 +43,8 @@ def measure(results, cast):
     result = results["as is"]
     weaker, stronger = pair(result.scenario)
     moves = result.moves[(result.moves["kind"] == "poached") & (result.moves["month"] <= MONTHS)]
-    reps = range(result.replications)
-    gained = moves[(moves["from_firm"] == weaker) & (moves["to_firm"] == stronger)].groupby("replication").size().reindex(reps, fill_value=0).to_numpy()
-    lost = moves[(moves["from_firm"] == stronger) & (moves["to_firm"] == weaker)].groupby("replication").size().reindex(reps, fill_value=0).to_numpy()
+    gained = count_per_replication(moves[(moves["from_firm"] == weaker) & (moves["to_firm"] == stronger)], result.replications)
+    lost = count_per_replication(moves[(moves["from_firm"] == stronger) & (moves["to_firm"] == weaker)], result.replications)
     note = f"{weaker} -> {stronger}: {gained.sum()} moves; {stronger} -> {weaker}: {lost.sum()} moves (all replications)"
     if lost.sum() == 0:
         note += f"; nothing flows the other way: nobody at {stronger} took an offer from {weaker}"

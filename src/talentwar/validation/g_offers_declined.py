@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from talentwar.validation.base import HORIZON, Fact, NotApplicable, Variant, edit, employers_of_kind, ratio_of_sums, safe_ratio, scenario_firm
+from talentwar.validation.base import HORIZON, Fact, NotApplicable, Variant, count_per_replication, edit, employers_of_kind, monthly, ratio_of_sums, safe_ratio, scenario_firm
 
 MONTHS = 12
 PREMIUM = 1.5  # 2.5 times current pay: the middle of 002's "double or triple"
@@ -62,13 +62,9 @@ def measure(results, cast):
     result = results["superstar offers"]
     target, poacher = roles(result.scenario)
     moves = result.moves
-    reps = range(result.replications)
     taken = (moves["kind"] == "poached") & (moves["from_firm"] == target) & (moves["to_firm"] == poacher) & (moves["role"] == "core")
-    accepted = moves[taken & (moves["month"] <= MONTHS)]
-    accepted = accepted.groupby("replication").size().reindex(reps, fill_value=0).to_numpy()
-    frame = result.metrics
-    made = frame[(frame["firm"] == poacher) & (frame["metric"] == "offers_made") & (frame["month"] <= MONTHS)]  # it hunts only the target's core
-    received = made.groupby("replication")["value"].sum().reindex(reps, fill_value=0).to_numpy()
+    accepted = count_per_replication(moves[taken & (moves["month"] <= MONTHS)], result.replications)
+    received = monthly(result, poacher, "offers_made")[:, :MONTHS].sum(axis=1)  # it hunts only the target's core
     note = f"{poacher} offered {received.sum():.0f} times to {target}'s core over all replications; {accepted.sum()} accepted"
     return ratio_of_sums(lambda i: safe_ratio(accepted[i].sum(), received[i].sum()), result.replications), note
 
