@@ -230,6 +230,42 @@ def test_m10_budget_is_never_exceeded(mini):
     assert metric(result, "offers_over_budget", "poacher").sum() > 0  # the budget binds
 
 
+def hunting_each_other(mini, lab_premium=0.3, where_pulls_beat=False):
+    """mini, with the lab hunting the poacher as the poacher hunts the lab."""
+    from tests.conftest import with_firm
+
+    hunts = {"firms": ["poacher"], "where_pulls_beat": where_pulls_beat}
+    return with_firm(mini, 0, poaching={"offer_rate": 0.3, "salary_premium": lab_premium, "hunts": hunts})
+
+
+def test_m10_flows_run_both_ways_between_two_firms_that_hunt_each_other(mini, baseline):
+    both = talentwar.simulate(hunting_each_other(mini))
+    lab_to_poacher = metric(both, "departures_to:poacher", "lab").sum()
+    poacher_to_lab = metric(both, "departures_to:lab", "poacher").sum()
+    assert lab_to_poacher > 0 and poacher_to_lab > 0
+    moves = both.moves[both.moves["kind"] == "poached"]
+    assert ((moves["from_firm"] == "poacher") & (moves["to_firm"] == "lab")).sum() == poacher_to_lab
+    assert metric(baseline, "departures_to:lab", "poacher").sum() == 0  # one way when only one hunts
+
+
+def test_m10_a_firm_hunting_where_its_pulls_beat_skips_firms_it_cannot_win_from(mini):
+    from tests.conftest import first_offers
+    from talentwar.engine.mechanisms import poaching
+
+    # The lab offering half pay wins nobody from the poacher, so it makes no offers; offering double, it hunts.
+    for premium, hunts in ((-0.5, False), (1.0, True)):
+        params, state, view, *_ = first_offers(hunting_each_other(mini, premium, where_pulls_beat=True))
+        salary = np.asarray(state.researchers.salary)
+        firm = np.asarray(state.researchers.firm)
+        firm_salary = np.asarray([salary[firm == f].mean() for f in range(3)], np.float32)
+        beaten = np.asarray(poaching.pulls_beat(state.researchers, params, view, firm_salary))
+        assert beaten[0, 1] == float(hunts)
+        result = talentwar.simulate(hunting_each_other(mini, premium, where_pulls_beat=True))
+        assert (metric(result, "offers_made", "lab").sum() > 0) == hunts
+    always = talentwar.simulate(hunting_each_other(mini, -0.5))
+    assert metric(always, "offers_made", "lab").sum() > 0  # without the rule it hunts whom it names
+
+
 # ---------------------------------------------------------------- M12 knowledge transfer
 def test_m12_off_movers_carry_nothing(mini, baseline):
     off = run(mini, M12=False)

@@ -184,6 +184,67 @@ def test_m11_counter_offers_keep_people_and_cost_raises(mini):
     np.testing.assert_array_equal(metric(on, "offers_received", "lab", 1), metric(off, "offers_received", "lab", 1))
 
 
+def test_m11_a_firm_that_matches_every_offer_raises_the_pay_of_those_who_got_offers(mini):
+    from talentwar.engine.mechanisms import retention
+    from tests.conftest import first_offers
+
+    counters = {"counter_offers": True, "counter_max_multiple": 3.0}
+    matching = with_firm(mini, 0, retention={**counters, "counter_when": "any_offer"})
+    params, state, _, _, offers = first_offers(matching)
+    r = state.researchers
+    nobody_accepts = np.zeros(r.salary.shape, bool)
+    at_lab = np.asarray(r.firm) == 0
+    holders = np.asarray(offers.made) & at_lab
+    assert holders.sum() > 0
+    staying = np.asarray(retention.counter_salary(state, params, offers, nobody_accepts))
+    # Each offer at the lab is matched (cash over the horizon, capped), whether or not its holder would have left.
+    cash = np.asarray(offers.salary) + np.asarray(offers.sign_on) / float(params.horizon_years)
+    np.testing.assert_allclose(staying[holders], np.minimum(3.0 * np.asarray(r.salary), np.maximum(cash, np.asarray(r.salary)))[holders], rtol=1e-6)
+    assert (staying[holders] > np.asarray(r.salary)[holders]).all()
+    np.testing.assert_array_equal(staying[~holders], np.asarray(r.salary)[~holders])
+    # A reactive counter raises nobody who was going to stay.
+    reactive_params, *_ = first_offers(with_firm(mini, 0, retention=counters))
+    np.testing.assert_array_equal(retention.counter_salary(state, reactive_params, offers, nobody_accepts), r.salary)
+
+    # In a run where nobody moves (a switching cost nobody overcomes), pay still rises with the offers received.
+    stuck = mini.model_copy(update={"market": mini.market.model_copy(update={"switching_cost": 10.0})})
+    auction = run(with_firm(stuck, 0, retention={**counters, "counter_when": "any_offer"}))
+    reactive = run(with_firm(stuck, 0, retention=counters))
+    assert metric(auction, "departures_poached", "lab").sum() == 0 == metric(reactive, "departures_poached", "lab").sum()
+    assert metric(reactive, "retention_spend", "lab").sum() == 0 and metric(auction, "retention_spend", "lab").sum() > 0
+    assert (metric(auction, "mean_salary", "lab")[:, -1] > metric(reactive, "mean_salary", "lab")[:, -1]).all()
+
+
+def test_m11_pay_reviews_raise_cells_paid_below_the_market_in_their_month(mini):
+    import jax.numpy as jnp
+
+    from talentwar.engine.mechanisms import retention
+    from tests.conftest import first_offers
+
+    reviewing = with_firm(mini, 0, retention={"pay_review": {"interval_months": 3, "toward": 0.5, "position": 0.1}})
+    params, state, *_ = first_offers(reviewing)
+    r = state.researchers
+    firm, role, salary = (np.asarray(x) for x in (r.firm, r.role, r.salary))
+    for month in (0, 1, 3):
+        _, raised = retention.review(state, params, jnp.int32(month))
+        assert (np.asarray(raised) == 0).all()  # reviews fall in months 3, 6, ...: month index 2, 5, ...
+    after, raised = retention.review(state, params, jnp.int32(2))
+    # The lab's core architects (median 300) against the market's core architects (the lab's and the poacher's, 400 each):
+    core = (firm == 0) & (role == 0)
+    market_core = salary[(firm < 2) & (role == 0)].mean()
+    factor = 1 + 0.5 * max(market_core * 1.1 / salary[core].mean() - 1, 0)
+    np.testing.assert_allclose(np.asarray(after.researchers.salary)[core], salary[core] * factor, rtol=1e-5)
+    # Its infra staff are the market for their cell, 10% below their target: half the gap closed.
+    infra = (firm == 0) & (role != 0)
+    np.testing.assert_allclose(np.asarray(after.researchers.salary)[infra], salary[infra] * 1.05, rtol=1e-5)
+    np.testing.assert_array_equal(np.asarray(after.researchers.salary)[firm != 0], salary[firm != 0])  # nobody else reviews
+    np.testing.assert_allclose(np.asarray(raised), np.asarray(after.researchers.salary) - salary, rtol=1e-5, atol=1e-4)
+    on, off = run(reviewing), run(reviewing, M11=False)
+    identical(off, run(mini))
+    spend = metric(on, "retention_spend", "lab")
+    assert (spend[:, [0, 1, 3, 4]] == 0).all() and (spend[:, 2] > 0).all() and (spend[:, 5] > 0).all()
+
+
 # ---------------------------------------------------------------- M13 toxic hierarchy and the pay spiral
 def test_m13_a_protected_class_alienates_infra(mini):
     policy = with_firm(mini, 0, retention={"protected_roles": ["core"], "special_grant": {"value": 500}})

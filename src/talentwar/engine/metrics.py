@@ -50,7 +50,7 @@ FIRM_METRICS = (
     "replication_months_gained",  # as acquirer: own R&D months the gains replace (M12)
     "capability",  # M8: weakest link across stages x compute x research headcount^beta
     "money_saved",  # M8: k$ a month saved by inference-efficiency knowledge
-    "retention_spend",  # k$: special grants at their value when granted, plus annual counter-offer raises (M11)
+    "retention_spend",  # k$: special grants at their value when granted, plus annual counter-offer and pay-review raises (M11)
     "counters_won",  # researchers who stayed for a counter-offer (M11)
     "share_protected",  # share of employed in the protected class (M11)
     "productivity",  # mean research productivity of research staff (M6, M14)
@@ -150,7 +150,8 @@ class MonthTrace(NamedTuple):
     productivity: jax.Array  # float32 [N]: this month's research productivity (M6, M14)
     granted: jax.Array  # float32 [N]: k$ of special retention grants made this month (M11)
     countered: jax.Array  # bool [N]: stayed for a counter-offer (M11)
-    counter_raise: jax.Array  # float32 [N]: annual raise paid for it
+    counter_raise: jax.Array  # float32 [N]: annual raise paid to those who stayed with a counter-offer
+    reviewed: jax.Array  # float32 [N]: annual raise from this month's pay review (M11)
     promoted: jax.Array  # bool [N]: granted an AI role (M16)
 
 
@@ -218,7 +219,7 @@ def _firm_metrics(t: MonthTrace, params: Params) -> jax.Array:
             quit,
             burnt_out,
             t.transfer.gained.sum(-1),
-            t.granted + t.counter_raise,
+            t.granted + t.counter_raise + t.reviewed,
             t.countered,
         ],
         F,

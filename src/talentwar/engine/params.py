@@ -128,6 +128,7 @@ class Params(NamedTuple):
     hunts_firm: np.ndarray
     hunts_role: np.ndarray
     hunts_stage: np.ndarray
+    hunts_by_pulls: np.ndarray  # [F]: 1 where the poacher hunts only firms its pulls beat
     stage_value: np.ndarray
     salary_premium: np.ndarray
     offer_salary: Distributions
@@ -156,6 +157,11 @@ class Params(NamedTuple):
     grant_month: np.ndarray
     counter_role: np.ndarray
     counter_max_multiple: np.ndarray
+    counter_any_offer: np.ndarray  # 1: match every offer received (sequential auctions); 0: counter only leavers
+    counter_margin: np.ndarray
+    review_interval: np.ndarray  # int32 months between pay reviews, 0 = none
+    review_toward: np.ndarray
+    review_position: np.ndarray
     match_raises: np.ndarray
     # cells (firm, role, stage) flattened [F * R * S]: replacement hiring (M16)
     cell_target: np.ndarray
@@ -393,6 +399,7 @@ def build(scenario: Scenario, move_capacity: int | None = None) -> tuple[Params,
         hunts_firm=hunts_firm,
         hunts_role=hunts_role,
         hunts_stage=hunts_stage,
+        hunts_by_pulls=f32([f.poaching.hunts.where_pulls_beat for f in firms]),
         stage_value=stage_value,
         salary_premium=f32([p.salary_premium for p in poach]),
         offer_salary=_encode([outside_market.pay_ratio if out else p.salary_distribution for p, out in zip(poach, is_outside)]),
@@ -421,6 +428,11 @@ def build(scenario: Scenario, move_capacity: int | None = None) -> tuple[Params,
             [[f.retention.counter_offers and (f.retention.counter_roles is None or role in f.retention.counter_roles) for role in ROLES] for f in firms]
         ),
         counter_max_multiple=f32([f.retention.counter_max_multiple for f in firms]),
+        counter_any_offer=f32([f.retention.counter_when == "any_offer" for f in firms]),
+        counter_margin=f32([f.retention.counter_margin for f in firms]),
+        review_interval=np.asarray([f.retention.pay_review.interval_months for f in firms], np.int32),
+        review_toward=f32([f.retention.pay_review.toward for f in firms]),
+        review_position=f32([f.retention.pay_review.position for f in firms]),
         match_raises=f32([f.retention.match_raises for f in firms]),
         cell_target=cell_target.reshape(-1),
         cell_salary=_encode(cell_salary),

@@ -1,7 +1,7 @@
 """One month: the ordered list of phases.
 
 The order matters and is part of the model (docs/ODD.md, "Process overview and scheduling"):
-prices and vesting move first, and refresh grants fall due; firms and the outside market then
+prices and vesting move first, refresh grants fall due and pay is reviewed; firms and the outside market then
 make offers on what they see; researchers choose; counter-offers answer; movers carry knowledge;
 life events send some to the outside pool; vacancies refill from it; joiners are assigned work;
 morale and reference pay move; the month's learning accrues and knowledge in the pool goes
@@ -64,6 +64,7 @@ def step(
     state = vesting.advance(state, params, keys["vesting"])  # M1
     state = vesting.refresh(state, params, keys["refresh"])  # M1: refresh grants due this month
     state, granted = retention.grant(state, params, month, keys["retention"])  # M11
+    state, reviewed = retention.review(state, params, month)  # M11: pay reviews due this month
     start = state.researchers
     view = firm_view.observe(state, params)  # M4 and firm knowledge
     unvested = vesting.unvested_value(state, params)  # M1, M3
@@ -80,8 +81,8 @@ def step(
         lambda: (first_answer, first_held),
     )
     accepted, held_by_equity = accepted | leaving.to_rival, held_by_equity & ~leaving.to_rival
-    countered = first_answer & ~accepted  # stayed for the counter-offer, and gets it
-    counter_raise = jnp.where(countered, staying_salary - start.salary, 0.0)
+    countered = first_answer & ~accepted  # stayed for the counter-offer
+    counter_raise = jnp.where(~accepted, staying_salary - start.salary, 0.0)  # whoever stays gets their counter
     state = state._replace(researchers=start._replace(salary=start.salary + counter_raise))
     state = state._replace(researchers=rest_and_vest.update(state.researchers, held_by_equity, unvested, params))  # M14
     state, transfer = knowledge_transfer.move(state, params, view, offers, accepted)  # M12
@@ -117,6 +118,7 @@ def step(
         granted=granted,
         countered=countered,
         counter_raise=counter_raise,
+        reviewed=reviewed,
         promoted=promoted,
     )
     def observe():

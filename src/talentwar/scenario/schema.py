@@ -302,6 +302,13 @@ class Hunts(Strict):
     firms: list[Name] | None = None
     roles: list[Role] | None = None
     stages: list[str] | None = None
+    where_pulls_beat: bool = Field(
+        False,
+        description=(
+            "of those firms, hunt each month only the ones whose typical researcher would gain by its offer on cash, compute, "
+            "autonomy and mission, net of the switching and cross-region costs (M10)"
+        ),
+    )
 
 
 class Poaching(Strict):
@@ -329,6 +336,18 @@ class Poaching(Strict):
         return self
 
 
+class PayReview(Strict):
+    """A firm's periodic pay review against its peers (M11): every `interval_months` it raises the pay of each
+    cell (role x stage) paid below the market's mean for that cell, times 1 + `position`, by `toward` of the gap.
+    Pay is never cut."""
+
+    interval_months: Annotated[int, Field(ge=0, le=120)] = Field(0, description="months between reviews; 0 = no reviews (12 = yearly)")
+    toward: Probability = Field(0.5, description="share of the gap to the market's pay closed at each review")
+    position: Annotated[float, Field(ge=-0.5, le=1.0)] = Field(
+        0.0, description="where the firm pays against its peers: 0.1 targets 10% above the market's mean"
+    )
+
+
 class Retention(Strict):
     """A firm's retention policy (M11; 000: special equity for a protected class, counter-offers)."""
 
@@ -340,6 +359,17 @@ class Retention(Strict):
     counter_max_multiple: Annotated[float, Field(ge=1.0, le=10.0)] = Field(
         1.5, description="a counter raises salary to at most this multiple of the current one"
     )
+    counter_when: Literal["leaving", "any_offer"] = Field(
+        "leaving",
+        description=(
+            "counter only those about to accept an offer (leaving), or match every offer a researcher receives, "
+            "so pay rises with offers even when nobody moves (any_offer: sequential auctions, Postel-Vinay and Robin 2002)"
+        ),
+    )
+    counter_margin: Annotated[float, Field(ge=0.0, le=1.0)] = Field(
+        0.0, description="beat the offer's cash by this share; 0 matches it"
+    )
+    pay_review: PayReview = Field(default_factory=PayReview)
     match_raises: bool = Field(
         False, description="raise everyone paid below their reference pay up to it each month: the matching spiral (M13; 000)"
     )

@@ -14,6 +14,9 @@ Offers per hunted researcher in stratum c:
     rate[c, p] = offer_rate[p] * W[c, p] * H[p] / sum_c' W[c', p] n[c'],
 with W = perceived value ** sharpness ("value" targeting) or 1 ("random") on the hunted
 strata, H[p] the hunted headcount: the poacher's expected offers stay offer_rate[p] * H[p].
+Whom it hunts is its policy: the firms, roles and stages it names, and, with where_pulls_beat,
+only those of the named firms whose typical researcher would take its typical offer this month
+(pulls_beat, below): any firm can hunt any other, and where it hunts follows from the pulls.
 A researcher receives at most one offer a month, with probability min(1, sum_p rate[c, p]),
 from poacher p with probability proportional to rate[c, p].
 
@@ -46,6 +49,7 @@ import jax.numpy as jnp
 
 from talentwar.engine import compact, rng, segments
 from talentwar.engine.firm_view import FirmView
+from talentwar.engine.mechanisms import blue_sky
 from talentwar.engine.mechanisms.equity_value import certainty_equivalent
 from talentwar.engine.params import N_ROLES, Params
 from talentwar.engine.sampling import draw_money_at, mean
@@ -99,8 +103,14 @@ def make_offers(
     quality = state.firms.information_quality.T[:, None, None, None, :]  # [origin, ..., poacher]
     perceived = quality * value + (1.0 - quality) * tier_average
 
+    firm_salary = totals[:, 1].reshape(F, -1).sum(1) / jnp.maximum(view.headcount, 1.0)
+    beaten = jax.lax.cond(  # most scenarios name whom they hunt: skip the pass over researchers
+        jnp.any(params.hunts_by_pulls > 0),
+        lambda: jnp.where(params.hunts_by_pulls[:, None] > 0, pulls_beat(r, params, view, firm_salary), 1.0),
+        lambda: jnp.ones((F, F), jnp.float32),
+    )
     hunted = (
-        (params.hunts_firm * (1.0 - restraint)).T[:, None, None, None, :]
+        (params.hunts_firm * beaten * (1.0 - restraint)).T[:, None, None, None, :]
         * params.hunts_stage.T[None, :, None, None, :]
         * params.hunts_role.T[None, None, :, None, :]
     )
@@ -176,6 +186,35 @@ def make_offers(
         cost=cost,
         over_budget=made & ~within,
     )
+
+
+def pulls_beat(r, params: Params, view: FirmView, firm_salary: jax.Array) -> jax.Array:
+    """[F poacher, F target] 1.0 where the target's typical researcher would take the poacher's typical offer.
+
+    The typical researcher has the target's mean preference weights and mean salary; the pulls are
+    M9's at the level of firms (cash at the offer's expected salary, compute with the poacher's
+    promise, autonomy with equal blue-sky tokens, mission and data), net of the switching cost and
+    the cross-region cost, with no noise. Equity is left out: the buyout replaces what a mover forfeits.
+    """
+    n_firms = params.is_employer.shape[0]
+    employed = view.employed.astype(jnp.float32)[:, None]
+    weights = segments.segment_sum(r.preferences * employed, r.firm, n_firms) / jnp.maximum(view.headcount, 1.0)[:, None]
+    offered = mean(params.offer_salary)[:, None]
+    ratio = jnp.where(
+        params.offer_salary.kind[:, None] >= 0,
+        jnp.where(params.offer_salary_relative[:, None] > 0, offered, offered / jnp.maximum(firm_salary, 1e-6)[None, :]),
+        1.0 + params.salary_premium[:, None],
+    )
+    autonomy = params.autonomy + params.blue_sky_autonomy_gain * blue_sky.share(params)
+    appeal = params.mission + params.data_moat
+    pulls = (
+        weights[None, :, 0] * jnp.log(jnp.maximum(ratio, 1e-6))
+        + weights[None, :, 2] * (jnp.log1p(view.offer_verification_speed)[:, None] - jnp.log1p(view.verification_speed)[None, :])
+        + weights[None, :, 3] * (autonomy[:, None] - autonomy[None, :])
+        + weights[None, :, 4] * (appeal[:, None] - appeal[None, :])
+    )
+    costs = params.switching_cost + params.cross_region_cost * (params.region[:, None] != params.region[None, :])
+    return (pulls - costs > 0).astype(jnp.float32)
 
 
 def buyout(
