@@ -391,6 +391,73 @@ def validate(
         (err if as_json else out).print(f"wrote {written}", markup=False, soft_wrap=True)
 
 
+@app.command()
+def calibrate(
+    scenario: Annotated[str, typer.Option(help="A built-in name or a YAML file: the scenario whose parameters are fitted.")] = DEFAULT_SCENARIO,
+    trials: Annotated[int, typer.Option(min=1, max=10_000, help="Points of parameter space tried (the first is the scenario's own).")] = 40,
+    replications: Annotated[int, typer.Option(min=2, max=10_000, help="Per experiment of each trial.")] = 24,
+    seed: Annotated[Optional[int], typer.Option(min=0, max=2**31 - 1, help="Seeds the sampler and the simulations. Default: the scenario's.")] = None,
+    quick: Annotated[bool, typer.Option("--quick", help="A small market: a smoke test, not a fit.")] = False,
+    out_dir: Annotated[Optional[Path], typer.Option("--out", help="Write calibration.md and calibration.json here.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the fit as JSON (parameters, moments, objective, every trial).")] = False,
+) -> None:
+    """Fit the behavioural parameters marked "assumption" to published facts (simulated method of moments)."""
+    if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
+        fail([f"--out {out_dir}: is a file; give a folder to write the calibration into"])
+    _check_settings()
+    try:
+        loaded = load_scenario(scenario)
+    except ScenarioError as exc:
+        fail(exc.problems)
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    from talentwar import calibration
+
+    with Progress(
+        TextColumn("trials (best {task.description})"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(), console=err
+    ) as bar:
+        task = bar.add_task("-", total=trials)
+        try:
+            fit = calibration.calibrate(
+                loaded, trials, replications, seed, quick, progress=lambda done, total, best: bar.update(task, completed=done, description=f"{best:.3g}")
+            )
+        except ValueError as exc:
+            fail([f"calibrate: {exc}"])
+    if as_json:
+        typer.echo(json.dumps(fit.to_dict(), indent=2))
+    else:
+        table = Table(caption=f"objective {fit.start_objective:.3g} -> {fit.objective:.3g} (sum of squared residuals)")
+        for column in ("parameter", "before", "fitted"):
+            table.add_column(column)
+        for p in fit.parameters:
+            table.add_row(p["path"], f"{p['start']:.3g}", f"{p['fitted']:.3g}")
+        out.print(table)
+        moments = Table()
+        for column in ("fact", "band", "before (z)", "fitted (z)"):
+            moments.add_column(column)
+        for m in fit.moments:
+            moments.add_row(f"({m.fact}) {m.title}", f"[{m.band[0]:g}, {m.band[1]:g}]", f"{calibration._number(m.start_value)} ({m.start_z:+.2f})", f"{calibration._number(m.value)} ({m.z:+.2f})")
+        out.print(moments)
+    if out_dir is not None:
+        words = ["talentwar calibrate"]
+        if scenario != DEFAULT_SCENARIO:
+            words.append(f"--scenario {scenario}")
+        words += [f"--trials {trials}", f"--replications {replications}"] + ([f"--seed {seed}"] if seed is not None else []) + (["--quick"] if quick else [])
+        import platform
+
+        context = {
+            "command": " ".join(words + [f"--out {out_dir}"]),
+            "version": version("talentwar"),
+            "machine": f"{platform.machine()}, {_count(os.cpu_count() or 1, 'core')}",
+        }
+        try:
+            written = calibration.write(fit, out_dir, context)
+        except OSError as exc:
+            fail([f"--out {out_dir}: cannot write the calibration ({exc.strerror or exc}); give a writable folder"])
+        (err if as_json else out).print(f"wrote {written}", markup=False, soft_wrap=True)
+
+
 def validation_table(results) -> Table:
     from talentwar.validation.document import band_text, value_text
 

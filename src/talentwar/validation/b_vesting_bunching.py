@@ -5,8 +5,9 @@ equity pull of staying (M9) drops when a tranche vests, and offers that were dec
 before are taken: voluntary departures bunch after a vesting date. Nothing in the code treats a
 vesting date specially; the bunching comes from the decisions.
 
-Experiment. The lab's staff as one cohort: everyone starts at month 0 (tenure 0, no burn-in) on
-their group's grant, vesting in annual tranches after a one-year cliff (Gong, Zhang and Zhou's
+Experiment. The staff of the employer whose people hold the most equity for their pay (where there
+is vesting to react to; base.equity_holders) as one cohort: everyone starts at month 0 (tenure 0, no burn-in) on
+their group's grant, vesting in annual tranches after a one-year cliff, and no refresh grants (Gong, Zhang and Zhou's
 broad-based options vest annually). Variants: with vesting, and without (M1 off: nothing is
 ever forfeited), same seed. Measured: voluntary departures (rivals' offers and outside jobs
 taken) in the three months from the first vesting date (months 12-14: the tranche vests at the
@@ -17,7 +18,7 @@ without vesting (the cohort's own drift with tenure): (after / before with vesti
 
 from __future__ import annotations
 
-from talentwar.validation.base import HORIZON, Fact, Variant, edit, ratio_of_sums, safe_ratio, scenario_firm, voluntary_departures
+from talentwar.validation.base import HORIZON, Fact, Variant, edit, ratio_of_sums, safe_ratio, equity_holders, scenario_firm, voluntary_departures
 
 BEFORE, AFTER = slice(8, 11), slice(11, 14)  # months 9-11 and 12-14
 
@@ -26,14 +27,14 @@ def cohort(base, lab):
     groups = []
     for group in scenario_firm(base, lab).population:
         equity = group.equity.model_dump(mode="python")
-        equity.update({"cliff_months": 12, "every_months": 12, "months": max(equity["months"], 24)})
+        equity.update({"cliff_months": 12, "every_months": 12, "months": max(equity["months"], 24), "refresh": None})
         groups.append({**group.model_dump(mode="python"), "tenure_months": 0.0, "equity": equity})
     scenario = edit(base, firms={lab: {"population": groups}})
     return scenario.model_copy(update={"simulation": scenario.simulation.model_copy(update={"burn_in_months": 0})})
 
 
 def variants(base, cast, quick=False):
-    scenario = cohort(base, cast.lab)
+    scenario = cohort(base, equity_holders(base))
     return {
         "vesting": Variant(scenario, HORIZON),
         "no vesting": Variant(edit(scenario, mechanisms={**scenario.mechanisms, "M1": False}), HORIZON),
@@ -41,8 +42,9 @@ def variants(base, cast, quick=False):
 
 
 def measure(results, cast):
-    on = voluntary_departures(results["vesting"], cast.lab)
-    off = voluntary_departures(results["no vesting"], cast.lab)
+    firm = equity_holders(results["vesting"].scenario)
+    on = voluntary_departures(results["vesting"], firm)
+    off = voluntary_departures(results["no vesting"], firm)
 
     def rise(index):
         with_vesting = safe_ratio(on[index, AFTER].sum(), on[index, BEFORE].sum())
@@ -50,7 +52,7 @@ def measure(results, cast):
         return safe_ratio(with_vesting, without) - 1.0
 
     before, after = on[:, BEFORE].sum(), on[:, AFTER].sum()
-    note = f"{after:.0f} voluntary departures in months 12-14 against {before:.0f} in 9-11 with vesting; {off[:, AFTER].sum():.0f} against {off[:, BEFORE].sum():.0f} without"
+    note = f"{firm}: {after:.0f} voluntary departures in months 12-14 against {before:.0f} in 9-11 with vesting; {off[:, AFTER].sum():.0f} against {off[:, BEFORE].sum():.0f} without"
     return ratio_of_sums(rise, on.shape[0]), note
 
 

@@ -144,3 +144,31 @@ def count_per_replication(rows, replications: int) -> np.ndarray:
 
 def employers_of_kind(scenario: Scenario, kind: str) -> list[str]:
     return [f.name for f in scenario.employers if f.kind == kind]
+
+
+def _mean(d) -> float:
+    """The mean of a scenario distribution."""
+    kind = getattr(d, "dist", "fixed")
+    if kind == "fixed":
+        return float(d.value)
+    if kind == "uniform":
+        return (d.low + d.high) / 2
+    if kind == "lognormal":
+        return d.median * math.exp(d.sigma**2 / 2)
+    return float(d.mean)
+
+
+def equity_holders(scenario: Scenario) -> str:
+    """The employer whose staff hold the most equity for their pay: new grants a year (face value) over
+    salary, over all its population groups. Facts about vesting are read there, where there is vesting to remove."""
+
+    def share(firm) -> float:
+        grants = sum(g.count * _mean(g.equity.value) * 12 / max(g.equity.months, 1) for g in firm.population)
+        pay = sum(g.count * _mean(g.salary) for g in firm.population)
+        return grants / pay if pay > 0 else 0.0
+
+    best = max(scenario.employers, key=share)
+    if share(best) <= 0:
+        raise NotApplicable("no employer grants equity: there is no vesting to remove")
+    return best.name
+

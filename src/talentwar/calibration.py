@@ -1,0 +1,299 @@
+"""Calibration by simulated method of moments: the behavioural parameters that no source pins down,
+fitted so that the model reproduces published facts (`talentwar calibrate`).
+
+What is fitted. Five market-wide parameters that the built-in scenarios mark "assumption" and that
+set how people decide (M9 and the outside market of M16): the temperature of taste, the
+switching cost, the rate of outside job offers, and how much weight researchers put on equity
+and on compute (a factor on every archetype's weight of that pull, applied before the weights
+are normalised, so the archetypes keep their order).
+
+What they are fitted to. Four of the validation facts (talentwar.validation), the targets: (b)
+quits after vesting dates, (c) departures when vesting is removed, (e) two-year retention at
+frontier labs and (g) offers of 2-3 times pay declined. Each moment's target is the middle of the
+fact's band and its scale half the band's width, so a moment inside its band has a residual
+z = (model - target) / scale between -1 and 1. The objective is the sum of z^2; a value that is
+not finite (a ratio over zero events) scores ZMAX^2. The other facts, (a) the job ladder, (d)
+grants that delay departures and (f) directional flows, are held out: they test the fit.
+
+How. Optuna's TPE sampler (seeded: the same seed gives the same trials) proposes points in the
+box of each parameter's range; the first trial is the scenario's own values. Every trial runs
+the targets' experiments with the same seed and replications (common random numbers), so
+differences between trials are the parameters', not noise. The fitted point is the trial with
+the lowest objective.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Callable
+
+from talentwar.scenario import Scenario
+
+TARGETS = ("b", "c", "e", "g")
+HELD_OUT = ("a", "d", "f")
+ZMAX = 10.0  # the residual a non-finite moment counts as
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str  # how the docs and the JSON name it
+    path: str  # the scenario field, for the reader
+    low: float
+    high: float
+    log: bool
+    meaning: str
+
+    @property
+    def pull(self) -> str | None:
+        """For a factor on every archetype's weight of a pull ("archetypes.*.equity"), the pull."""
+        return self.path.split(".")[-1] if self.path.startswith("archetypes.*.") else None
+
+    def read(self, scenario: Scenario) -> float:
+        if self.pull:
+            return 1.0  # a factor on the scenario's weights
+        value = scenario.market
+        for part in self.path.split(".")[1:]:
+            value = getattr(value, part)
+        return float(value.median if hasattr(value, "median") else value)
+
+
+PARAMETERS = (
+    Parameter("temperature", "market.temperature", 0.03, 0.6, True, "scale of the idiosyncratic taste in each choice (M9)"),
+    Parameter("switching_cost", "market.switching_cost", 0.0, 0.5, False, "utility cost of any move (M9)"),
+    Parameter(
+        "outside_offer_rate", "market.outside_market.offer_rate", 0.005, 0.1, True, "monthly probability of an outside job offer (M16)"
+    ),
+    Parameter(
+        "equity_weight_scale", "archetypes.*.equity", 0.25, 8.0, True, "factor on every archetype's equity weight before normalising (M9)"
+    ),
+    Parameter(
+        "compute_weight_scale", "archetypes.*.compute", 0.02, 2.0, True, "factor on every archetype's compute weight before normalising (M9)"
+    ),
+)
+
+
+def apply(scenario: Scenario, values: dict[str, float]) -> Scenario:
+    """`scenario` with the parameters set to `values` (names of PARAMETERS; missing ones unchanged)."""
+    data = scenario.model_dump(mode="python")
+    for p in PARAMETERS:
+        if p.name not in values:
+            continue
+        value = float(values[p.name])
+        if p.pull:
+            for archetype in data["archetypes"].values():
+                archetype[p.pull] *= value
+            continue
+        *parents, leaf = p.path.split(".")
+        node = data
+        for part in parents:
+            node = node[part]
+        node[leaf] = value
+    return type(scenario).model_validate(data)
+
+
+def scenario_values(scenario: Scenario) -> dict[str, float]:
+    """The scenario fields PARAMETERS set, by path ("market.temperature", "archetypes.scholar.equity")."""
+    data = scenario.model_dump(mode="python")
+    out = {}
+    for p in PARAMETERS:
+        if p.pull:
+            out.update({f"archetypes.{name}.{p.pull}": float(a[p.pull]) for name, a in data["archetypes"].items()})
+            continue
+        node = data
+        for part in p.path.split("."):
+            node = node[part]
+        out[p.path] = float(node)
+    return out
+
+
+@dataclass
+class Moment:
+    fact: str
+    title: str
+    band: tuple[float, float]
+    target: float
+    scale: float
+    value: float | None  # the model's value at the fitted point
+    z: float
+    start_value: float | None = None
+    start_z: float = 0.0
+
+
+@dataclass
+class Calibration:
+    scenario: str
+    replications: int
+    seed: int
+    trials: int
+    seconds: float
+    parameters: list[dict]  # name, path, meaning, low, high, start, fitted
+    moments: list[Moment]
+    objective: float
+    start_objective: float
+    values: dict[str, float] = field(default_factory=dict)  # every scenario field the fit sets, at its fitted value
+    history: list[dict] = field(default_factory=list)  # per trial: number, values, objective
+
+    def to_dict(self) -> dict:
+        out = asdict(self)
+        out["targets"], out["held_out"] = list(TARGETS), list(HELD_OUT)
+        return out
+
+    @property
+    def fitted(self) -> dict[str, float]:
+        return {p["name"]: p["fitted"] for p in self.parameters}
+
+
+def residual(value: float | None, band: tuple[float, float]) -> tuple[float, float, float]:
+    """(target, scale, z) of a moment: the band's middle, half its width, and the standardised residual."""
+    target, scale = (band[0] + band[1]) / 2, (band[1] - band[0]) / 2
+    if value is None or not math.isfinite(value):
+        return target, scale, ZMAX
+    return target, scale, max(-ZMAX, min(ZMAX, (value - target) / scale))
+
+
+def calibrate(
+    scenario: Scenario | str = "talent-war-2026",
+    trials: int = 40,
+    replications: int = 24,
+    seed: int | None = None,
+    quick: bool = False,
+    progress: Callable[[int, int, float], None] | None = None,
+) -> Calibration:
+    """Fit PARAMETERS to the TARGETS facts on `scenario`; `progress(done, trials, best)` follows each trial.
+
+    `quick` runs the targets on claims' small market with few replications: a smoke test.
+    """
+    import optuna
+
+    from talentwar.claims.experiment import resolve
+    from talentwar.validation import run_validation
+
+    base, replications, seed = resolve(scenario, replications, seed, quick)
+    if trials < 1:
+        raise ValueError(f"trials must be >= 1, got {trials}")
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    start = {p.name: p.read(base) for p in PARAMETERS}
+    for p in PARAMETERS:
+        if not p.low <= start[p.name] <= p.high:
+            raise ValueError(f"{p.path}: the scenario's value {start[p.name]} lies outside the fitted range [{p.low}, {p.high}]")
+    measured: dict[int, list] = {}
+
+    def objective(trial) -> float:
+        values = {p.name: trial.suggest_float(p.name, p.low, p.high, log=p.log) for p in PARAMETERS}
+        results = run_validation(TARGETS, apply(base, values), replications=replications, seed=seed)
+        measured[trial.number] = results
+        return sum(residual(r.value.mean if r.value else None, r.band)[2] ** 2 for r in results)
+
+    study = optuna.create_study(direction="minimize", sampler=optuna.samplers.TPESampler(seed=seed, n_startup_trials=min(10, trials)))
+    study.enqueue_trial(start)
+    started = time.perf_counter()
+    for done in range(1, trials + 1):
+        study.optimize(objective, n_trials=1)
+        if progress:
+            progress(done, trials, study.best_value)
+    best, first = study.best_trial, study.trials[0]
+
+    moments = []
+    for at_best, at_start in zip(measured[best.number], measured[first.number]):
+        value = at_best.value.mean if at_best.value else None
+        start_value = at_start.value.mean if at_start.value else None
+        target, scale, z = residual(value, at_best.band)
+        moments.append(Moment(at_best.id, at_best.title, at_best.band, target, scale, value, z, start_value, residual(start_value, at_best.band)[2]))
+    parameters = [
+        {"name": p.name, "path": p.path, "meaning": p.meaning, "low": p.low, "high": p.high, "start": start[p.name], "fitted": best.params[p.name]}
+        for p in PARAMETERS
+    ]
+    history = [{"number": t.number, "values": t.params, "objective": t.value} for t in study.trials]
+    fitted = apply(base, best.params)
+    return Calibration(
+        scenario=base.name,
+        replications=replications,
+        seed=seed,
+        trials=trials,
+        seconds=time.perf_counter() - started,
+        parameters=parameters,
+        moments=moments,
+        objective=best.value,
+        start_objective=first.value,
+        values=scenario_values(fitted),
+        history=history,
+    )
+
+
+# ---------------------------------------------------------------- calibration.md and calibration.json
+def write(calibration: Calibration, out_dir, context: dict):
+    """calibration.md and calibration.json, moved into `out_dir` only when both are written."""
+    import json
+    from pathlib import Path
+
+    from talentwar.results.staging import staged
+
+    with staged(out_dir, prefix=".talentwar-calibration-") as staging:
+        (staging / "calibration.json").write_text(json.dumps({**context, **calibration.to_dict()}, indent=2) + "\n", encoding="utf-8")
+        (staging / "calibration.md").write_text(markdown(calibration, context), encoding="utf-8")
+    return Path(out_dir) / "calibration.md"
+
+
+def _number(x: float | None) -> str:
+    return "n/a" if x is None or not math.isfinite(x) else f"{x:.3g}"
+
+
+def markdown(c: Calibration, context: dict) -> str:
+    inside = [m.fact for m in c.moments if abs(m.z) <= 1]
+    lines = [
+        "# Calibration: the behavioural parameters fitted to published facts",
+        "",
+        "<!-- generated by talentwar; do not edit by hand -->",
+        f"Generated by `{context['command']}` (talentwar {context['version']}): scenario `{c.scenario}`, {c.trials} trials of "
+        f"{c.replications} replications per experiment, seed {c.seed}, in {c.seconds:.0f} s on {context['machine']}. "
+        "Run the same command to regenerate this page and `calibration.json` (every trial's values and objective).",
+        "",
+        "Method: simulated method of moments (src/talentwar/calibration.py). Optuna's TPE sampler, seeded, proposes values "
+        "of the parameters below in their ranges; the first trial is the scenario's own values. Each trial runs the target "
+        "facts' experiments (docs/validation.md) with the same seed and replications, so trials differ by their parameters "
+        "only. A moment's residual is z = (model - target) / scale, with the target the middle of the fact's band and the "
+        "scale half its width: |z| <= 1 is inside the band. The fit minimises the sum of z^2; a moment that cannot be "
+        f"measured (a ratio over no events) counts as z = {ZMAX:g}.",
+        "",
+        "## Parameters",
+        "",
+        "| parameter | scenario field | meaning | range | before | fitted |",
+        "|---|---|---|---|---|---|",
+    ]
+    for p in c.parameters:
+        scale = " (log scale)" if next(q for q in PARAMETERS if q.name == p["name"]).log else ""
+        lines.append(
+            f"| {p['name']} | `{p['path']}` | {p['meaning']} | [{p['low']:g}, {p['high']:g}]{scale} | {p['start']:.3g} | **{p['fitted']:.3g}** |"
+        )
+    lines += [
+        "",
+        "## Moments and residuals",
+        "",
+        "| fact | band | target | before: model (z) | fitted: model (z) |",
+        "|---|---|---|---|---|",
+    ]
+    for m in c.moments:
+        lines.append(
+            f"| ({m.fact}) {m.title} | [{m.band[0]:g}, {m.band[1]:g}] | {m.target:.3g} | {_number(m.start_value)} ({m.start_z:+.2f}) "
+            f"| {_number(m.value)} ({m.z:+.2f}) |"
+        )
+    lines += [
+        "",
+        f"Objective (sum of z^2): {c.start_objective:.3g} with the scenario's values, **{c.objective:.3g}** fitted. "
+        f"Moments inside their band at the fitted point: {len(inside)} of {len(c.moments)} ({', '.join(inside) or 'none'}).",
+        "",
+        f"Held out (not targeted; they test the fit): {', '.join(f'({f})' for f in HELD_OUT)}, reported in docs/validation.md.",
+        "The fitted values are written into the built-in scenarios with the comment `calibrated: docs/calibration.md`; "
+        "a test checks that they agree with calibration.json.",
+        "",
+        "## Best trials",
+        "",
+        "| trial | " + " | ".join(p["name"] for p in c.parameters) + " | objective |",
+        "|---|" + "---|" * (len(c.parameters) + 1),
+    ]
+    ranked = sorted((t for t in c.history if t["objective"] is not None), key=lambda t: t["objective"])[:8]
+    for t in ranked:
+        lines.append(f"| {t['number']} | " + " | ".join(f"{t['values'][p['name']]:.3g}" for p in c.parameters) + f" | {t['objective']:.3g} |")
+    return "\n".join(lines) + "\n"
