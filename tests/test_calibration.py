@@ -31,6 +31,25 @@ def test_apply_sets_market_fields_and_scales_each_archetypes_weight():
     assert read["market.temperature"] == 0.4 and read["archetypes.scholar.equity"] == pytest.approx(2 * base.archetypes["scholar"].equity)
 
 
+def test_the_fit_is_written_into_a_scenario_file_with_its_comments(tmp_path):
+    from talentwar.scenario.loader import builtin_text
+
+    target = tmp_path / "scenario.yaml"
+    target.write_text(builtin_text("talent-war-2026"))
+    values = {"market.temperature": 0.123, "market.outside_market.offer_rate": 0.0456, "archetypes.builder.compute": 0.0789}
+    calibration.write_values(target, values)
+    have = calibration.scenario_values(talentwar.load_scenario(target))
+    for key, value in values.items():
+        assert have[key] == pytest.approx(value)
+    assert target.read_text().count(calibration.NOTE) == 3  # two market lines and the builder's
+    bare = tmp_path / "bare.yaml"
+    bare.write_text(builtin_text("job-ladder"))  # no outside market, no builder
+    before = bare.read_text()
+    with pytest.raises(ValueError, match="cannot find market.outside_market.offer_rate"):
+        calibration.write_values(bare, values)
+    assert bare.read_text() == before  # nothing half-written
+
+
 def test_residuals_are_standardised_by_the_band():
     assert calibration.residual(0.72, (0.64, 0.80)) == pytest.approx((0.72, 0.08, 0.0))
     assert calibration.residual(0.80, (0.64, 0.80))[2] == pytest.approx(1.0)  # the band's edge: |z| = 1

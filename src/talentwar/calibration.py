@@ -60,16 +60,16 @@ class Parameter:
 
 
 PARAMETERS = (
-    Parameter("temperature", "market.temperature", 0.03, 0.6, True, "scale of the idiosyncratic taste in each choice (M9)"),
+    Parameter("temperature", "market.temperature", 0.01, 0.6, True, "scale of the idiosyncratic taste in each choice (M9)"),
     Parameter("switching_cost", "market.switching_cost", 0.0, 0.5, False, "utility cost of any move (M9)"),
     Parameter(
         "outside_offer_rate", "market.outside_market.offer_rate", 0.005, 0.1, True, "monthly probability of an outside job offer (M16)"
     ),
     Parameter(
-        "equity_weight_scale", "archetypes.*.equity", 0.25, 8.0, True, "factor on every archetype's equity weight before normalising (M9)"
+        "equity_weight_scale", "archetypes.*.equity", 0.25, 64.0, True, "factor on every archetype's equity weight before normalising (M9)"
     ),
     Parameter(
-        "compute_weight_scale", "archetypes.*.compute", 0.02, 2.0, True, "factor on every archetype's compute weight before normalising (M9)"
+        "compute_weight_scale", "archetypes.*.compute", 0.01, 2.0, True, "factor on every archetype's compute weight before normalising (M9)"
     ),
 )
 
@@ -133,6 +133,7 @@ class Calibration:
     objective: float
     start_objective: float
     values: dict[str, float] = field(default_factory=dict)  # every scenario field the fit sets, at its fitted value
+    start_values: dict[str, float] = field(default_factory=dict)  # the same fields as the fit found them
     history: list[dict] = field(default_factory=list)  # per trial: number, values, objective
 
     def to_dict(self) -> dict:
@@ -218,6 +219,7 @@ def calibrate(
         objective=best.value,
         start_objective=first.value,
         values=scenario_values(fitted),
+        start_values=scenario_values(base),
         history=history,
     )
 
@@ -285,8 +287,11 @@ def markdown(c: Calibration, context: dict) -> str:
         f"Moments inside their band at the fitted point: {len(inside)} of {len(c.moments)} ({', '.join(inside) or 'none'}).",
         "",
         f"Held out (not targeted; they test the fit): {', '.join(f'({f})' for f in HELD_OUT)}, reported in docs/validation.md.",
-        "The fitted values are written into the built-in scenarios with the comment `calibrated: docs/calibration.md`; "
-        "a test checks that they agree with calibration.json.",
+        "The fitted values are written into the built-in scenarios (`--write-into`) with the comment "
+        "`calibrated: docs/calibration.md`; a test checks that they agree with calibration.json. The weight factors are "
+        "relative to the weights the fit started from (the archetypes' weights in calibration.json's `start_values`), so "
+        "rerunning the command on a calibrated file refits around the fit: to regenerate this page exactly, run it on a "
+        "scenario with the values in the \"before\" column.",
         "",
         "## Best trials",
         "",
@@ -297,3 +302,57 @@ def markdown(c: Calibration, context: dict) -> str:
     for t in ranked:
         lines.append(f"| {t['number']} | " + " | ".join(f"{t['values'][p['name']]:.3g}" for p in c.parameters) + f" | {t['objective']:.3g} |")
     return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- the fit written into a scenario file
+NOTE = "calibrated: docs/calibration.md"
+
+
+def write_values(path, values: dict[str, float]) -> None:
+    """Write fitted `values` (Calibration.values: "market.temperature", "archetypes.scholar.equity", ...) into the
+    scenario file at `path`, keeping its layout and comments; each changed line says where the value comes from.
+
+    The file must spell the fields as the built-ins do: `temperature:`, `switching_cost:` and `offer_rate:` on lines
+    of their own under `market:` (the last under `outside_market:`), each archetype on one line in flow style.
+    Raises ValueError naming the first field it cannot find; the file is then left as it was.
+    """
+    import re
+    from pathlib import Path
+
+    path = Path(path)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    section = None
+
+    def number(value: float) -> str:
+        return f"{value:.4g}"
+
+    done = set()
+    for i, line in enumerate(lines):
+        top = re.match(r"^(\w+):", line)
+        if top:
+            section = top.group(1)
+        if section == "market":
+            for name, key in (("temperature", "market.temperature"), ("switching_cost", "market.switching_cost"), ("offer_rate", "market.outside_market.offer_rate")):
+                match = re.match(rf"^(\s+{name}:\s*)([^#\s]+)(\s*)(#.*)?$", line.rstrip("\n"))
+                if match and key in values and key not in done:
+                    was = (match.group(4) or "").lstrip("# ").removeprefix("assumption: ").removeprefix(f"{NOTE}; ")
+                    lines[i] = f"{match.group(1)}{number(values[key])}{match.group(3) or '  '}# {NOTE}{'; ' + was if was else ''}\n"
+                    done.add(key)
+        if section == "archetypes":
+            match = re.match(r"^\s+(\w+):\s*\{", line)
+            if match:
+                name, changed = match.group(1), False
+                for pull in ("equity", "compute"):
+                    key = f"archetypes.{name}.{pull}"
+                    if key in values:
+                        line, count = re.subn(rf"(\b{pull}:\s*)[0-9.eE+-]+", lambda m, v=values[key]: m.group(1) + number(v), line, count=1)
+                        if count:
+                            done.add(key)
+                            changed = True
+                if changed and NOTE not in line and "#" in line:
+                    line = line.replace("# ", f"# {NOTE} (equity and compute weights); ", 1).replace("(weights: assumption)", "(other weights: assumption)")
+                lines[i] = line
+    missing = [key for key in values if key not in done]
+    if missing:
+        raise ValueError(f"{path}: cannot find {missing[0]} written as the built-in scenarios write it; set it by hand to {values[missing[0]]:.4g}")
+    path.write_text("".join(lines), encoding="utf-8")

@@ -400,10 +400,16 @@ def calibrate(
     quick: Annotated[bool, typer.Option("--quick", help="A small market: a smoke test, not a fit.")] = False,
     out_dir: Annotated[Optional[Path], typer.Option("--out", help="Write calibration.md and calibration.json here.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the fit as JSON (parameters, moments, objective, every trial).")] = False,
+    write_into: Annotated[
+        Optional[list[Path]], typer.Option("--write-into", help="Scenario YAML files to write the fitted values into (comments kept); repeatable.")
+    ] = None,
 ) -> None:
     """Fit the behavioural parameters marked "assumption" to published facts (simulated method of moments)."""
     if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
         fail([f"--out {out_dir}: is a file; give a folder to write the calibration into"])
+    for target in write_into or []:
+        if not target.is_file():
+            fail([f"--write-into {target}: no such scenario file; give a YAML scenario to write the fit into"])
     _check_settings()
     try:
         loaded = load_scenario(scenario)
@@ -446,6 +452,7 @@ def calibrate(
         words += [f"--trials {trials}", f"--replications {replications}"] + ([f"--seed {seed}"] if seed is not None else []) + (["--quick"] if quick else [])
         import platform
 
+        words += [f"--write-into {target}" for target in write_into or []]
         context = {
             "command": " ".join(words + [f"--out {out_dir}"]),
             "version": version("talentwar"),
@@ -456,6 +463,12 @@ def calibrate(
         except OSError as exc:
             fail([f"--out {out_dir}: cannot write the calibration ({exc.strerror or exc}); give a writable folder"])
         (err if as_json else out).print(f"wrote {written}", markup=False, soft_wrap=True)
+    for target in write_into or []:
+        try:
+            calibration.write_values(target, fit.values)
+        except (ValueError, OSError) as exc:
+            fail([f"--write-into {target}: {exc}"])
+        (err if as_json else out).print(f"wrote the fitted values into {target}", markup=False, soft_wrap=True)
 
 
 def validation_table(results) -> Table:
