@@ -51,12 +51,8 @@ class Parameter:
         return self.path.split(".")[-1] if self.path.startswith("archetypes.*.") else None
 
     def read(self, scenario: Scenario) -> float:
-        if self.pull:
-            return 1.0  # a factor on the scenario's weights
-        value = scenario.market
-        for part in self.path.split(".")[1:]:
-            value = getattr(value, part)
-        return float(value.median if hasattr(value, "median") else value)
+        """The parameter's value in `scenario`: the field's, or 1 for a factor on the scenario's weights."""
+        return 1.0 if self.pull else scenario_values(scenario)[self.path]
 
 
 PARAMETERS = (
