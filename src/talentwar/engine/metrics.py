@@ -17,7 +17,7 @@ from talentwar.engine.knowledge import BUS_FACTOR_CAP, Ranked, combine, without_
 from talentwar.engine.mechanisms.capability import money_saved
 from talentwar.engine.mechanisms.no_poach import portfolio_value
 from talentwar.engine.mechanisms.knowledge_transfer import Transfer
-from talentwar.engine.mechanisms.poaching import Offers
+from talentwar.engine.mechanisms.poaching import Offers, from_rival
 from talentwar.engine.mechanisms.vesting import unvested_value
 from talentwar.engine.params import CORE, N_ROLES, PRODUCT, Params
 from talentwar.engine.state import Researchers, State
@@ -207,15 +207,15 @@ def _firm_metrics(t: MonthTrace, params: Params) -> jax.Array:
         jnp.where(employer, x, 0.0)
         for x in (salary_sum, reference_sum, unvested_sum, productivity_sum, on_product, resting, morale, protected, wanting)
     )
-    from_rival = employer[t.offers.poacher]  # [N]: the offer held is a rival's, not the outside market's
-    quit = t.accepted & ~from_rival
+    rival = from_rival(t.offers, params)  # [N]: not the outside market's
+    quit = t.accepted & ~rival
     burnt_out = (quit | t.separated) & t.start.on_product
     offers_received, outside_offers, departures_poached, departures_quit, burnout, leaked, retention_spend, counters_won = _by(
         t.start.firm,
         [
-            t.offers.made & from_rival,
-            t.offers.made & ~from_rival,
-            t.accepted & from_rival,
+            t.offers.made & rival,
+            t.offers.made & ~rival,
+            t.accepted & rival,
             quit,
             burnt_out,
             t.transfer.gained.sum(-1),
@@ -316,7 +316,7 @@ def _move_log(t: MonthTrace, params: Params, capacity: int) -> MoveLog:
     event = jnp.full((capacity,), 3 * N, jnp.int32).at[slot].set(jnp.arange(3 * N, dtype=jnp.int32), mode="drop")
     logged = event < 3 * N
     kind, who = jnp.minimum(event // N, 2), event % N
-    kind = jnp.where((kind == 0) & (params.is_employer[t.offers.poacher[who]] == 0), QUIT, kind)  # an outside-market job
+    kind = jnp.where((kind == 0) & ~from_rival(t.offers, params)[who], QUIT, kind)  # an outside-market job
 
     def column(by_kind: tuple[jax.Array, jax.Array, jax.Array], fill) -> jax.Array:
         """Each kind of move's values [N, ...] (poached, separated, hired) at each logged event; `fill` in empty slots."""

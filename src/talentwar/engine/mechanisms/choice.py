@@ -30,7 +30,7 @@ from talentwar.engine import compact, rng
 from talentwar.engine.firm_view import FirmView
 from talentwar.engine.mechanisms import blue_sky, hierarchy, misalignment
 from talentwar.engine.mechanisms.equity_value import certainty_equivalent
-from talentwar.engine.mechanisms.poaching import Offers
+from talentwar.engine.mechanisms.poaching import Offers, from_rival
 from talentwar.engine.params import Params
 from talentwar.engine.state import Researchers, State
 from talentwar.engine.switches import switch
@@ -86,7 +86,7 @@ def _decide(
         weights[:, 0] * cash + weights[:, 1] * equity + weights[:, 2] * compute + weights[:, 3] * autonomy + weights[:, 4] * mission
     )
     # A job in the outside market is taken where the researcher lives: only a rival abroad costs the move across regions.
-    abroad = (params.region[there] != r.region) & (params.is_employer[there] > 0)
+    abroad = (params.region[there] != r.region) & from_rival(offers, params)
     gain = gain - params.switching_cost - params.cross_region_cost * abroad
     gain = gain + hierarchy.choice_term(r, params)  # low morale makes leaving attractive (M13)
     gain = gain + params.temperature * noise

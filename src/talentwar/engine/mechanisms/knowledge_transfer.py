@@ -25,7 +25,7 @@ import jax.numpy as jnp
 from talentwar.engine import compact, knowledge
 from talentwar.engine.firm_view import FirmView
 from talentwar.engine.mechanisms import liquidity
-from talentwar.engine.mechanisms.poaching import Offers
+from talentwar.engine.mechanisms.poaching import Offers, from_rival
 from talentwar.engine.moves import join
 from talentwar.engine.params import Params
 from talentwar.engine.state import State
@@ -41,7 +41,7 @@ class Transfer(NamedTuple):
 def move(state: State, params: Params, view: FirmView, offers: Offers, accepted: jax.Array) -> tuple[State, Transfer]:
     r = state.researchers
     origin, acquirer = r.firm, offers.poacher
-    to_rival = accepted & (params.is_employer[acquirer] > 0)  # the rest took a job in the outside market
+    to_rival = accepted & from_rival(offers, params)  # the rest took a job in the outside market
 
     def carry() -> tuple[jax.Array, jax.Array]:
         own_stage = jnp.arange(r.knowledge.shape[1])[None, :] == r.stage[:, None]

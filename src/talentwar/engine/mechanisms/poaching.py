@@ -188,6 +188,11 @@ def make_offers(
     )
 
 
+def from_rival(offers: Offers, params: Params) -> jax.Array:
+    """bool [rows]: the offer held is a rival's (an employer's), not a job in the outside market (M16)."""
+    return params.is_employer[offers.poacher] > 0
+
+
 def pulls_beat(r, params: Params, view: FirmView, firm_salary: jax.Array) -> jax.Array:
     """[F poacher, F target] 1.0 where the target's typical researcher would take the poacher's typical offer.
 
