@@ -234,7 +234,7 @@ def write(calibration: Calibration, out_dir, context: dict):
     return Path(out_dir) / "calibration.md"
 
 
-def _number(x: float | None) -> str:
+def number_text(x: float | None) -> str:
     return "n/a" if x is None or not math.isfinite(x) else f"{x:.3g}"
 
 
@@ -274,8 +274,8 @@ def markdown(c: Calibration, context: dict) -> str:
     ]
     for m in c.moments:
         lines.append(
-            f"| ({m.fact}) {m.title} | [{m.band[0]:g}, {m.band[1]:g}] | {m.target:.3g} | {_number(m.start_value)} ({m.start_z:+.2f}) "
-            f"| {_number(m.value)} ({m.z:+.2f}) |"
+            f"| ({m.fact}) {m.title} | [{m.band[0]:g}, {m.band[1]:g}] | {m.target:.3g} | {number_text(m.start_value)} ({m.start_z:+.2f}) "
+            f"| {number_text(m.value)} ({m.z:+.2f}) |"
         )
     lines += [
         "",

@@ -287,30 +287,31 @@ def claims_table(results) -> Table:
 
 def _report_context(command: str, wanted, every, base, used_replications, used_seed, replications, seed, quick, out_dir, scenario, seconds, simulations) -> dict:
     """What a generated page (claims.md, validation.md) says about how it was made: the command that remakes it, and the run."""
-    import platform
-
-    words = [f"talentwar {command}"]
-    if list(wanted) != list(every):
-        words.append(" ".join(wanted))
-    if scenario != DEFAULT_SCENARIO:
-        words.append(f"--scenario {scenario}")
-    if replications is not None:
-        words.append(f"--replications {replications}")
-    if seed is not None:
-        words.append(f"--seed {seed}")
-    if quick:
-        words.append("--quick")
-    words.append(f"--out {out_dir}")
+    words = [f"talentwar {command}"] + ([" ".join(wanted)] if list(wanted) != list(every) else [])
+    words += _run_options(scenario, replications, seed, quick) + [f"--out {out_dir}"]
     return {
-        "command": " ".join(words),
-        "version": version("talentwar"),
+        **_provenance(words),
         "scenario": base.name,
         "replications": used_replications,
         "seed": used_seed,
         "simulations": simulations,
         "seconds": seconds,
-        "machine": f"{platform.machine()}, {_count(os.cpu_count() or 1, 'core')}",
     }
+
+
+def _run_options(scenario: str, replications, seed, quick: bool) -> list[str]:
+    """The options of a generating command that change what it computes, as typed (defaults left out)."""
+    words = [f"--scenario {scenario}"] if scenario != DEFAULT_SCENARIO else []
+    words += [f"--replications {replications}"] if replications is not None else []
+    words += [f"--seed {seed}"] if seed is not None else []
+    return words + (["--quick"] if quick else [])
+
+
+def _provenance(words: list[str]) -> dict:
+    """The command that remakes a generated page, and the talentwar version and machine that made it."""
+    import platform
+
+    return {"command": " ".join(words), "version": version("talentwar"), "machine": f"{platform.machine()}, {_count(os.cpu_count() or 1, 'core')}"}
 
 
 def _write_claims(results, out_dir: Path, context: dict) -> Path:
@@ -443,21 +444,11 @@ def calibrate(
         for column in ("fact", "band", "before (z)", "fitted (z)"):
             moments.add_column(column)
         for m in fit.moments:
-            moments.add_row(f"({m.fact}) {m.title}", f"[{m.band[0]:g}, {m.band[1]:g}]", f"{calibration._number(m.start_value)} ({m.start_z:+.2f})", f"{calibration._number(m.value)} ({m.z:+.2f})")
+            moments.add_row(f"({m.fact}) {m.title}", f"[{m.band[0]:g}, {m.band[1]:g}]", f"{calibration.number_text(m.start_value)} ({m.start_z:+.2f})", f"{calibration.number_text(m.value)} ({m.z:+.2f})")
         out.print(moments)
     if out_dir is not None:
-        words = ["talentwar calibrate"]
-        if scenario != DEFAULT_SCENARIO:
-            words.append(f"--scenario {scenario}")
-        words += [f"--trials {trials}", f"--replications {replications}"] + ([f"--seed {seed}"] if seed is not None else []) + (["--quick"] if quick else [])
-        import platform
-
-        words += [f"--write-into {target}" for target in write_into or []]
-        context = {
-            "command": " ".join(words + [f"--out {out_dir}"]),
-            "version": version("talentwar"),
-            "machine": f"{platform.machine()}, {_count(os.cpu_count() or 1, 'core')}",
-        }
+        words = ["talentwar calibrate", f"--trials {trials}"] + _run_options(scenario, replications, seed, quick)
+        context = _provenance(words + [f"--write-into {target}" for target in write_into or []] + [f"--out {out_dir}"])
         try:
             written = calibration.write(fit, out_dir, context)
         except OSError as exc:
