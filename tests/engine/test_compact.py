@@ -66,7 +66,7 @@ def test_block_size_is_a_thirty_second_with_a_floor():
 def test_choice_and_knowledge_gain_on_offer_holders_equal_the_pass_over_everyone(mini, monkeypatch):
     """The engine's two users: M9's choice (offer holders) and M12's gain (movers), checked against
     the same functions run on every researcher and masked, with a block small enough to need several."""
-    from talentwar.engine import knowledge, rng
+    from talentwar.engine import knowledge
     from talentwar.engine.mechanisms import choice
     from tests.conftest import first_offers, with_firm
 
@@ -75,10 +75,11 @@ def test_choice_and_knowledge_gain_on_offer_holders_equal_the_pass_over_everyone
     r, key = state.researchers, jax.random.key(2)
 
     monkeypatch.setattr(compact, "block_size", lambda n: 4)
-    accepted, held = choice.decide(state, params, view, offers, unvested, key)
-    every = choice._decide(params, view, r, offers, unvested, r.salary, rng.logistic_at(key, offers.made.shape[0], None))
-    np.testing.assert_array_equal(np.asarray(accepted), np.asarray(every[0] & offers.made))
-    np.testing.assert_array_equal(np.asarray(held), np.asarray(every[1] & offers.made))
+    blocked = choice.decide(state, params, view, offers, unvested, key)
+    ahead = choice.forfeits(state, params, unvested)
+    every = choice._decide(params, view, r, offers, ahead, r.salary, *choice.draws(key, offers.made.shape[0], None))
+    for got, want in zip(blocked, every, strict=True):
+        np.testing.assert_array_equal(np.asarray(got), np.asarray(jnp.where(offers.made, want, jnp.zeros_like(want))))
 
     arrived = jnp.where(offers.made[:, None], r.knowledge, 0.0)
     gain = lambda rows: knowledge.gain(*rows, view.known, state.firms.codified, params.knowledge_overlap)  # noqa: E731

@@ -112,3 +112,75 @@ def test_scheduled_leavers_are_bought_out_at_their_own_valuation(mini):
     lab = np.asarray(r.firm) == 0
     needed = np.asarray(certainty_equivalent(unvested, r.wealth, r.risk_aversion, r.firm, params))
     np.testing.assert_allclose(np.asarray(imposed.sign_on)[lab], needed[lab], rtol=1e-5)
+
+
+def with_start_dates(scenario, within_months: int, lapse_rate: float, **market):
+    data = scenario.model_dump()
+    data["market"].update(start_dates={"within_months": within_months, "lapse_rate": lapse_rate}, **market)
+    return Scenario.model_validate(data)
+
+
+def test_with_start_dates_those_who_mean_to_leave_wait_for_the_vesting_date(cohort):
+    """A mover may start up to 3 months later, keeping what vests by then (M9): quits before the
+    cliff fall and quits from it rise; without vesting there is nothing to wait for."""
+    before, after = _quits_around_the_cliff(talentwar.simulate(cohort))
+    waiting = with_start_dates(cohort, 3, 0.1)
+    w_before, w_after = _quits_around_the_cliff(talentwar.simulate(waiting))
+    assert w_before < 0.7 * before and w_after > 1.2 * after
+    assert w_after / w_before > 2 * after / before
+    flat_before, flat_after = _quits_around_the_cliff(talentwar.simulate(with_mechanisms(waiting, M1=False)))
+    assert 0.9 < flat_after / flat_before < 1.12
+
+
+def test_a_move_taken_for_a_later_start_happens_once_in_its_month_on_the_agreed_terms(cohort):
+    """Whoever takes an offer for a later start gets no other offer while waiting and moves in the
+    month it falls due, to the employer and at the salary agreed; every quit is still one offer taken."""
+    import jax
+
+    from talentwar.engine.params import build
+    from talentwar.engine.population import initial_state
+    from talentwar.engine.step import step
+
+    params, layout = build(with_start_dates(cohort, 3, 0.0))
+    params = jax.tree_util.tree_map(jnp.asarray, params)
+    state = initial_state(jax.random.key(0), params, layout.dims)
+    for month in range(11):  # up to month 11: the cliff of month 12 is within reach from month 9
+        state, _ = step(state, jax.random.key(month), jnp.int32(month), params, layout.dims.move_capacity)
+    pending = state.researchers.pending
+    waiting = np.asarray(pending.starts_in) > 0
+    assert waiting.sum() > 10
+    np.testing.assert_array_equal(np.asarray(pending.starts_in)[waiting], 1)  # with no lapse, each waits for the cliff in month 12
+    agreed_firm, agreed_salary = np.asarray(pending.poacher)[waiting], np.asarray(pending.salary)[waiting]
+    state, observed = step(state, jax.random.key(11), jnp.int32(11), params, layout.dims.move_capacity)
+    r = state.researchers
+    np.testing.assert_array_equal(np.asarray(r.firm)[waiting], agreed_firm)
+    np.testing.assert_allclose(np.asarray(r.salary)[waiting], agreed_salary)
+    assert (np.asarray(r.pending.starts_in) == 0).all()
+
+    result = talentwar.simulate(with_start_dates(cohort, 3, 0.0))
+    quits = metric(result, "departures_quit", "firm")
+    np.testing.assert_array_equal(quits, metric(result, "departures_to:outside", "firm"))
+    assert quits.sum() <= metric(result, "outside_offers", "firm").sum()  # an offer taken for later is counted once
+
+
+def test_a_researcher_waits_only_when_the_wait_is_worth_the_lapse(mini):
+    """With no taste noise, a holder whose equity vests in a month takes the offer for that month's
+    start when offers never lapse, now when they always lapse, and now without start dates."""
+    import jax
+
+    from talentwar.engine.mechanisms import choice
+
+    def answer(within, lapse):
+        params, state, view, unvested, offers = first_offers(with_start_dates(mini, within, lapse, temperature=0.0))
+        return unvested, offers, choice.decide(state, params, view, offers, unvested, jax.random.key(3))
+
+    unvested, offers, never = answer(3, 0.0)
+    _, _, always = answer(3, 1.0)
+    _, _, at_once = answer(0, 0.0)
+    waits = np.asarray(never.starts_in) > 0
+    assert waits.any()
+    assert not np.asarray(always.starts_in).any() and not np.asarray(at_once.starts_in).any()
+    np.testing.assert_array_equal(np.asarray(always.accepted), np.asarray(at_once.accepted))
+    # Those who wait either would move now anyway or are held only by what vests before their start.
+    assert (np.asarray(offers.made)[waits]).all() and not np.asarray(never.accepted)[waits].any()
+    assert (np.asarray(never.starts_in)[waits] <= 3).all()

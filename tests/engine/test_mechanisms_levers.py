@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import talentwar
-from talentwar.engine import firm_view, rng
+from talentwar.engine import firm_view
 from talentwar.engine.mechanisms import blue_sky, liquidity, poaching, vesting
 from talentwar.engine.params import build
 from tests.conftest import metric, with_firm, with_mechanisms
@@ -110,9 +110,9 @@ def test_m5_skill_tokens_are_shared_over_the_whole_firm_when_offer_holders_are_t
     assert 0 < int(offers.made.sum()) < compact.block_size(layout.dims.researchers)  # one block of holders
     blocked = choice.decide(state, params, view, offers, unvested, jax.random.key(2))
     whole = jax.tree_util.tree_map(
-        lambda v: jnp.where(offers.made, v, False),
-        choice._decide(params, view, state.researchers, offers, unvested, state.researchers.salary,
-                       rng.logistic_at(jax.random.key(2), layout.dims.researchers, None)),
+        lambda v: jnp.where(offers.made, v, jnp.zeros_like(v)),
+        choice._decide(params, view, state.researchers, offers, choice.forfeits(state, params, unvested), state.researchers.salary,
+                       *choice.draws(jax.random.key(2), layout.dims.researchers, None)),
     )
     for got, want in zip(blocked, whole):
         np.testing.assert_array_equal(np.asarray(got), np.asarray(want))

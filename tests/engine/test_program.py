@@ -96,13 +96,13 @@ def test_without_counter_offers_the_second_answer_would_equal_the_first(mini):
     scenario = with_firm(with_mechanisms(mini, M11=False), 0, retention={"counter_offers": True})
     params, state, view, unvested, offers = first_offers(scenario)
     key = jax.random.key(2)
-    first, held = choice.decide(state, params, view, offers, unvested, key)
-    assert bool(first.any())
-    staying = retention.counter_salary(state, params, offers, first)
+    first = choice.decide(state, params, view, offers, unvested, key)
+    assert bool(first.accepted.any())
+    staying = retention.counter_salary(state, params, offers, first.accepted)
     np.testing.assert_array_equal(np.asarray(staying), np.asarray(state.researchers.salary))
     second = choice.decide(state, params, view, offers, unvested, key, staying)
-    np.testing.assert_array_equal(np.asarray(second[0]), np.asarray(first))
-    np.testing.assert_array_equal(np.asarray(second[1]), np.asarray(held))
+    for a, b in zip(second, first, strict=True):
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
 
 
 def test_targeting_sharpness_one_skips_the_power_and_other_values_apply_it(mini):

@@ -150,6 +150,7 @@ class MonthTrace(NamedTuple):
     productivity: jax.Array  # float32 [N]: this month's research productivity (M6, M14)
     granted: jax.Array  # float32 [N]: k$ of special retention grants made this month (M11)
     countered: jax.Array  # bool [N]: stayed for a counter-offer (M11)
+    started: jax.Array  # bool [N]: holds again an offer taken earlier, whose start date is this month (M9)
     counter_raise: jax.Array  # float32 [N]: annual raise paid to those who stayed with a counter-offer
     reviewed: jax.Array  # float32 [N]: annual raise from this month's pay review (M11)
     promoted: jax.Array  # bool [N]: granted an AI role (M16)
@@ -209,12 +210,13 @@ def _firm_metrics(t: MonthTrace, params: Params) -> jax.Array:
     )
     rival = from_rival(t.offers, params)  # [N]: not the outside market's
     quit = t.accepted & ~rival
+    made = t.offers.made & ~t.started  # an offer taken for a later start was counted in the month it was made
     burnt_out = (quit | t.separated) & t.start.on_product
     offers_received, outside_offers, departures_poached, departures_quit, burnout, leaked, retention_spend, counters_won = _by(
         t.start.firm,
         [
-            t.offers.made & rival,
-            t.offers.made & ~rival,
+            made & rival,
+            made & ~rival,
             t.accepted & rival,
             quit,
             burnt_out,
@@ -227,7 +229,7 @@ def _firm_metrics(t: MonthTrace, params: Params) -> jax.Array:
     offers_made, offers_accepted, over_budget, spend, gained, months = _by(
         t.offers.poacher,
         [
-            t.offers.made,
+            made,
             t.accepted,
             t.offers.over_budget,
             t.offers.cost * t.accepted,

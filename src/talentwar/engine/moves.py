@@ -30,7 +30,8 @@ def join(
     the first slot and every other grant is forfeited (M1).
 
     A joiner starts at full morale with the new salary as reference pay (M13), leaves the protected class (M11), starts off
-    research work (M6 assigns product work afterwards) and is not resting (M14).
+    research work (M6 assigns product work afterwards), is not resting (M14) and has no move pending (M9):
+    a start date agreed with another employer lapses when they join any firm.
     """
 
     def pick(new, old):
@@ -49,6 +50,7 @@ def join(
         protected=pick(False, r.protected),
         on_product=pick(False, r.on_product),
         resting=pick(False, r.resting),
+        pending=r.pending._replace(starts_in=pick(0, r.pending.starts_in)),
         role=r.role if role is None else pick(role, r.role),
         stage=r.stage if stage is None else pick(stage, r.stage),
     )

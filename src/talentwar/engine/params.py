@@ -63,6 +63,8 @@ class Params(NamedTuple):
     temperature: np.ndarray
     horizon_years: np.ndarray
     switching_cost: np.ndarray
+    start_within: np.ndarray  # latest start date a mover can ask for, months (M9)
+    start_lapse: np.ndarray  # monthly probability that an offer held open lapses (M9)
     cross_region_cost: np.ndarray
     illiquidity_discount: np.ndarray
     holding_years: np.ndarray
@@ -335,6 +337,8 @@ def build(scenario: Scenario, move_capacity: int | None = None) -> tuple[Params,
         temperature=f32(market.temperature),
         horizon_years=f32(market.planning_horizon_years),
         switching_cost=f32(market.switching_cost),
+        start_within=f32(market.start_dates.within_months),
+        start_lapse=f32(market.start_dates.lapse_rate),
         cross_region_cost=f32(market.cross_region_cost),
         illiquidity_discount=f32(market.illiquidity_discount),
         holding_years=f32(market.holding_years),

@@ -10,7 +10,7 @@ from talentwar.engine.knowledge import DEPTH, Ranked
 from talentwar.engine.mechanisms import capability, liquidity, vesting
 from talentwar.engine.params import CORE, N_ROLES, RESEARCH_ENGINEER, Dims, Distributions, Params
 from talentwar.engine.sampling import draw, take
-from talentwar.engine.state import GRANT_SLOTS, Firms, Researchers, State
+from talentwar.engine.state import GRANT_SLOTS, Firms, Pending, Researchers, State
 
 
 def initial_state(key: jax.Array, params: Params, dims: Dims) -> State:
@@ -70,6 +70,11 @@ def initial_state(key: jax.Array, params: Params, dims: Dims) -> State:
         on_product=jnp.zeros(N, bool),
         wants_ai_role=(rng.uniform(keys[9], (N,)) < params.group_wants_ai_role[group]) & (role > RESEARCH_ENGINEER),
         resting=jnp.zeros(N, bool),
+        pending=Pending(
+            starts_in=jnp.zeros(N, jnp.int16),
+            poacher=firm.astype(jnp.int32),
+            **{field: jnp.zeros(N, jnp.float32) for field in ("salary", "sign_on", "equity_value", "cost")},
+        ),
     )
     codified = jnp.broadcast_to(params.codified_knowledge[:, None], (dims.firms, S)).astype(jnp.float32)
     firms = Firms(

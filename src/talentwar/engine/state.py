@@ -27,6 +27,17 @@ class Grants(NamedTuple):
     every: jax.Array  # int16: months between tranches after the cliff
 
 
+class Pending(NamedTuple):
+    """An offer taken with a later start date (M9) [N]: the move happens in the month `starts_in` counts down to 0."""
+
+    starts_in: jax.Array  # int16: months until the move; 0 = none pending
+    poacher: jax.Array  # int32: the new employer (a rival, or the outside market's pool)
+    salary: jax.Array  # float32: annual k$ agreed
+    sign_on: jax.Array  # float32: k$, the buyout of what is still unvested at the start date
+    equity_value: jax.Array  # float32: k$ of the new grant
+    cost: jax.Array  # float32: k$ charged to the new employer's budget when the move happens
+
+
 class Researchers(NamedTuple):
     firm: jax.Array  # int32 [N]: current firm; the outside pool is a firm of kind "outside"
     role: jax.Array  # int8 [N]
@@ -47,6 +58,7 @@ class Researchers(NamedTuple):
     on_product: jax.Array  # bool [N]: a research hire put on product work (M6)
     wants_ai_role: jax.Array  # bool [N]: infra, data or product staff who want an AI research role (M16)
     resting: jax.Array  # bool [N]: stayed only for unvested equity, resting until it vests (M14)
+    pending: Pending  # [N]: an offer taken for a later start date (M9)
 
 
 class Firms(NamedTuple):

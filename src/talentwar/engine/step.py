@@ -65,26 +65,32 @@ def step(
     state = vesting.refresh(state, params, keys["refresh"])  # M1: refresh grants due this month
     state, granted = retention.grant(state, params, month, keys["retention"])  # M11
     state, reviewed = retention.review(state, params, month)  # M11: pay reviews due this month
+    state, due = choice.start_dates(state)  # M9: moves agreed earlier for this month's start
     start = state.researchers
     view = firm_view.observe(state, params)  # M4 and firm knowledge
     unvested = vesting.unvested_value(state, params)  # M1, M3
     restraint = no_poach.restraint(params, keys["pacts"])  # M15
     search = misalignment.search_rate(start, params) + hierarchy.search_rate(start, params)  # M6, M13: the unhappy look
     offers = poaching.make_offers(state, params, view, unvested, keys["poaching"], restraint, search)  # M10, M16's outside market
+    offers = choice.hold_taken(offers, start, due)  # M9
     offers, leaving = departures.scheduled(state, params, month, keys["departures"], offers, unvested)  # what-if shocks
-    first_answer, first_held = choice.decide(state, params, view, offers, unvested, keys["choice"])  # M9, M2, M5, M6
-    first_answer = first_answer | leaving.to_rival
+    started = due & offers.made  # a move taken earlier starts now (a walk-out to the pool cancels it)
+    forced = leaving.to_rival | started  # taken without a new decision
+    first = choice.decide(state, params, view, offers, unvested, keys["choice"])  # M9, M2, M5, M6
+    first_answer = first.accepted | (first.starts_in > 0) | forced
     staying_salary = retention.counter_salary(state, params, offers, first_answer)  # M11
-    accepted, held_by_equity = jax.lax.cond(  # without counter-offers the second answer is the first
+    decision = jax.lax.cond(  # without counter-offers the second answer is the first
         switch(params, "M11") > 0,
         lambda: choice.decide(state, params, view, offers, unvested, keys["choice"], staying_salary),
-        lambda: (first_answer, first_held),
+        lambda: first,
     )
-    accepted, held_by_equity = accepted | leaving.to_rival, held_by_equity & ~leaving.to_rival
-    countered = first_answer & ~accepted  # stayed for the counter-offer
-    counter_raise = jnp.where(~accepted, staying_salary - start.salary, 0.0)  # whoever stays gets their counter
-    state = state._replace(researchers=start._replace(salary=start.salary + counter_raise))
-    state = state._replace(researchers=rest_and_vest.update(state.researchers, held_by_equity, unvested, params))  # M14
+    accepted = decision.accepted | forced
+    stays = ~accepted & ~((decision.starts_in > 0) & ~forced)
+    countered = first_answer & stays  # stayed for the counter-offer
+    counter_raise = jnp.where(stays, staying_salary - start.salary, 0.0)  # whoever stays gets their counter
+    r = start._replace(salary=start.salary + counter_raise)
+    r = choice.take_later(r, offers, decision, forced)  # M9: held open until the start date
+    state = state._replace(researchers=rest_and_vest.update(r, decision.held & ~forced, unvested, params))  # M14
     state, transfer = knowledge_transfer.move(state, params, view, offers, accepted)  # M12
     after_poaching = state.researchers
     state, separated = hiring.separate(state, params, keys["separation"], jnp.where(leaving.to_pool, 1.0, 0.0))  # M16: life events
@@ -117,6 +123,7 @@ def step(
         productivity=productivity,
         granted=granted,
         countered=countered,
+        started=started,
         counter_raise=counter_raise,
         reviewed=reviewed,
         promoted=promoted,

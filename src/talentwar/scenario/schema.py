@@ -19,6 +19,7 @@ DEFAULT_STAGES = (
     "post_training",
     "inference_efficiency",
 )
+LATEST_START_MONTHS = 6  # the latest start date a mover can negotiate (M9); a static bound of the engine's loop
 PULLS = ("cash", "equity", "compute", "autonomy", "mission")
 
 # Mechanisms built so far, with the names MODEL.md gives them. A key not listed here is an error.
@@ -556,6 +557,20 @@ class OutsideMarket(Strict):
         return self
 
 
+class StartDates(Strict):
+    """When a researcher who takes an offer starts (M9): now, or at a later date they negotiate.
+
+    A researcher who decides to move may ask the new employer for a start date up to
+    `within_months` ahead, keeping what vests before it; each month of waiting the offer lapses
+    with probability `lapse_rate` (the employer fills the role or withdraws). They pick the date
+    that is best in expectation, so people who mean to leave wait for a vesting date close ahead
+    and quits bunch after it (Gong, Zhang and Zhou 2026). 0 months = every move starts at once.
+    """
+
+    within_months: Annotated[int, Field(ge=0, le=LATEST_START_MONTHS)] = Field(0, description="latest start date a mover can ask for, in months ahead; 0 = now")
+    lapse_rate: Probability = Field(0.5, description="monthly probability that an offer held open for a later start lapses")
+
+
 class Market(Strict):
     """Market-wide settings of choice (M9), equity valuation (M2) and bookkeeping."""
 
@@ -570,6 +585,7 @@ class Market(Strict):
         0.01, description="stage knowledge a firm's own R&D adds per month; converts knowledge gained into months saved"
     )
     outside_market: OutsideMarket = Field(default_factory=OutsideMarket)
+    start_dates: StartDates = Field(default_factory=StartDates)
     learning: Learning = Field(default_factory=Learning)
     blue_sky: BlueSky = Field(default_factory=BlueSky)
     misalignment: Misalignment = Field(default_factory=Misalignment)

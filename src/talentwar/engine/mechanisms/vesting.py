@@ -67,6 +67,21 @@ def _unvested_value(state: State, params: Params) -> jax.Array:
     return unvested_shares(r.grants, params).sum(-1) * liquidity.equity_price(state.firms, params)[r.firm]
 
 
+def unvested_ahead(state: State, params: Params, months: int) -> jax.Array:
+    """float32 [N, months + 1]: k$ that leaving k = 0..months months from now would forfeit, at today's price.
+
+    Column 0 is unvested_value; a later column is what is left once the tranches due by then have
+    vested (grants made in the meantime, such as refreshes, are not foreseen)."""
+    r = state.researchers
+    price = liquidity.equity_price(state.firms, params)[r.firm]
+    g = r.grants
+
+    def left(k: int) -> jax.Array:
+        return (g.shares * (1.0 - vested_fraction(g.age + k, g.months, g.cliff, g.every, params))).sum(-1) * price
+
+    return jnp.stack([left(k) for k in range(months + 1)], axis=-1)
+
+
 def award(grants: Grants, params: Params, who: jax.Array, shares, months, cliff, every) -> Grants:
     """Where `who` [N] holds, a new grant in the slot with the fewest unvested shares; other slots keep."""
     slot = jnp.argmin(unvested_shares(grants, params), axis=-1)
