@@ -1,11 +1,12 @@
 """Calibration by simulated method of moments: the behavioural parameters that no source pins down,
 fitted so that the model reproduces published facts (`talentwar calibrate`).
 
-What is fitted. Five market-wide parameters that the built-in scenarios mark "assumption" and that
+What is fitted. Six market-wide parameters that the built-in scenarios mark "assumption" and that
 set how people decide (M9 and the outside market of M16): the temperature of taste, the
-switching cost, the rate of outside job offers, and how much weight researchers put on equity
-and on compute (a factor on every archetype's weight of that pull, applied before the weights
-are normalised, so the archetypes keep their order).
+switching cost, the rate of outside job offers, the monthly lapse rate of an offer held open for
+a later start date, and how much weight researchers put on equity and on compute (a factor on
+every archetype's weight of that pull, applied before the weights are normalised, so the
+archetypes keep their order).
 
 What they are fitted to. Four of the validation facts (talentwar.validation), the targets: (b)
 quits after vesting dates, (c) departures when vesting is removed, (e) two-year retention at
@@ -59,7 +60,11 @@ PARAMETERS = (
     Parameter("temperature", "market.temperature", 0.01, 0.6, True, "scale of the idiosyncratic taste in each choice (M9)"),
     Parameter("switching_cost", "market.switching_cost", 0.0, 0.5, False, "utility cost of any move (M9)"),
     Parameter(
-        "outside_offer_rate", "market.outside_market.offer_rate", 0.005, 0.1, True, "monthly probability of an outside job offer (M16)"
+        "outside_offer_rate", "market.outside_market.offer_rate", 0.005, 0.3, True, "monthly probability of an outside job offer (M16)"
+    ),
+    Parameter(
+        "start_lapse_rate", "market.start_dates.lapse_rate", 0.02, 0.95, True,
+        "monthly probability that an offer held open for a later start date lapses (M9)",
     ),
     Parameter(
         "equity_weight_scale", "archetypes.*.equity", 0.25, 64.0, True, "factor on every archetype's equity weight before normalising (M9)"
@@ -308,8 +313,9 @@ def write_values(path, values: dict[str, float]) -> None:
     """Write fitted `values` (Calibration.values: "market.temperature", "archetypes.scholar.equity", ...) into the
     scenario file at `path`, keeping its layout and comments; each changed line says where the value comes from.
 
-    The file must spell the fields as the built-ins do: `temperature:`, `switching_cost:` and `offer_rate:` on lines
-    of their own under `market:` (the last under `outside_market:`), each archetype on one line in flow style.
+    The file must spell the fields as the built-ins do: `temperature:`, `switching_cost:`, `offer_rate:` and
+    `lapse_rate:` on lines of their own under `market:` (the last two under `outside_market:` and `start_dates:`),
+    each archetype on one line in flow style.
     Raises ValueError naming the first field it cannot find; the file is then left as it was.
     """
     import re
@@ -328,7 +334,7 @@ def write_values(path, values: dict[str, float]) -> None:
         if top:
             section = top.group(1)
         if section == "market":
-            for name, key in (("temperature", "market.temperature"), ("switching_cost", "market.switching_cost"), ("offer_rate", "market.outside_market.offer_rate")):
+            for name, key in ((p.path.split(".")[-1], p.path) for p in PARAMETERS if not p.pull):
                 match = re.match(rf"^(\s+{name}:\s*)([^#\s]+)(\s*)(#.*)?$", line.rstrip("\n"))
                 if match and key in values and key not in done:
                     was = (match.group(4) or "").lstrip("# ").removeprefix("assumption: ").removeprefix(f"{NOTE}; ")

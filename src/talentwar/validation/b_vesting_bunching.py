@@ -2,8 +2,10 @@
 
 Mechanism. Leaving forfeits what has not vested (M1), valued as the holder values it (M2), so the
 equity pull of staying (M9) drops when a tranche vests, and offers that were declined the month
-before are taken: voluntary departures bunch after a vesting date. Nothing in the code treats a
-vesting date specially; the bunching comes from the decisions.
+before are taken. And a mover may choose a start date a few months ahead (M9's start dates), so
+those who mean to leave in the months before a vesting date wait for it: voluntary departures fall
+before the date and bunch after it. Nothing in the code treats a vesting date specially; the
+bunching comes from the decisions.
 
 Experiment. The staff of the employer whose people hold the most equity for their pay (where there
 is vesting to react to; base.equity_holders) as one cohort: everyone starts at month 0 (tenure 0, no burn-in) on

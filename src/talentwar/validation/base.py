@@ -26,7 +26,7 @@ from talentwar.scenario import Scenario
 
 __all__ = ["Cast", "Estimate", "Fact", "FactResult", "NotApplicable", "Variant", "edit", "monthly", "scenario_firm"]
 
-HORIZON = 36  # every fact's variants run this long and read the months they need: one compiled program for all
+HORIZON = 48  # every fact's variants run this long and read the months they need: one compiled program for all
 BOOTSTRAP_DRAWS = 2000
 BOOTSTRAP_SEED = 20260  # fixed: the same results always give the same interval
 
