@@ -113,9 +113,11 @@ def test_claims_runs_are_recorded(tmp_path):
 
 KILLED_WRITER = textwrap.dedent(
     """
-    import sys, time
+    import signal, sys, time
     import talentwar
     from talentwar.results.store import RunStore
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C raises, even if started in the background (SIGINT ignored)
 
     path, mini = sys.argv[1], sys.argv[2]
     result = talentwar.simulate(mini, replications=4, months=4)
