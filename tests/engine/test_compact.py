@@ -75,8 +75,8 @@ def test_choice_and_knowledge_gain_on_offer_holders_equal_the_pass_over_everyone
     r, key = state.researchers, jax.random.key(2)
 
     monkeypatch.setattr(compact, "block_size", lambda n: 4)
-    blocked = choice.decide(state, params, view, offers, unvested, key)
     ahead = choice.forfeits(state, params, unvested)
+    blocked = choice.decide(state, params, view, offers, ahead, key)
     every = choice._decide(params, view, r, offers, ahead, r.salary, *choice.draws(key, offers.made.shape[0], None))
     for got, want in zip(blocked, every, strict=True):
         np.testing.assert_array_equal(np.asarray(got), np.asarray(jnp.where(offers.made, want, jnp.zeros_like(want))))

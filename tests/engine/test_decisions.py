@@ -172,7 +172,7 @@ def test_a_researcher_waits_only_when_the_wait_is_worth_the_lapse(mini):
 
     def answer(within, lapse):
         params, state, view, unvested, offers = first_offers(with_start_dates(mini, within, lapse, temperature=0.0))
-        return unvested, offers, choice.decide(state, params, view, offers, unvested, jax.random.key(3))
+        return unvested, offers, choice.decide(state, params, view, offers, choice.forfeits(state, params, unvested), jax.random.key(3))
 
     unvested, offers, never = answer(3, 0.0)
     _, _, always = answer(3, 1.0)

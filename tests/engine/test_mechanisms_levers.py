@@ -108,10 +108,11 @@ def test_m5_skill_tokens_are_shared_over_the_whole_firm_when_offer_holders_are_t
     unvested = vesting.unvested_value(state, params)
     offers = poaching.make_offers(state, params, view, unvested, jax.random.key(1))
     assert 0 < int(offers.made.sum()) < compact.block_size(layout.dims.researchers)  # one block of holders
-    blocked = choice.decide(state, params, view, offers, unvested, jax.random.key(2))
+    ahead = choice.forfeits(state, params, unvested)
+    blocked = choice.decide(state, params, view, offers, ahead, jax.random.key(2))
     whole = jax.tree_util.tree_map(
         lambda v: jnp.where(offers.made, v, jnp.zeros_like(v)),
-        choice._decide(params, view, state.researchers, offers, choice.forfeits(state, params, unvested), state.researchers.salary,
+        choice._decide(params, view, state.researchers, offers, ahead, state.researchers.salary,
                        *choice.draws(jax.random.key(2), layout.dims.researchers, None)),
     )
     for got, want in zip(blocked, whole):

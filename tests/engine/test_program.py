@@ -96,11 +96,12 @@ def test_without_counter_offers_the_second_answer_would_equal_the_first(mini):
     scenario = with_firm(with_mechanisms(mini, M11=False), 0, retention={"counter_offers": True})
     params, state, view, unvested, offers = first_offers(scenario)
     key = jax.random.key(2)
-    first = choice.decide(state, params, view, offers, unvested, key)
+    ahead = choice.forfeits(state, params, unvested)
+    first = choice.decide(state, params, view, offers, ahead, key)
     assert bool(first.accepted.any())
     staying = retention.counter_salary(state, params, offers, first.accepted)
     np.testing.assert_array_equal(np.asarray(staying), np.asarray(state.researchers.salary))
-    second = choice.decide(state, params, view, offers, unvested, key, staying)
+    second = choice.decide(state, params, view, offers, ahead, key, staying)
     for a, b in zip(second, first, strict=True):
         np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
 

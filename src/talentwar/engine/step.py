@@ -76,12 +76,13 @@ def step(
     offers, leaving = departures.scheduled(state, params, month, keys["departures"], offers, unvested)  # what-if shocks
     started = due & offers.made  # a move taken earlier starts now (a walk-out to the pool cancels it)
     forced = leaving.to_rival | started  # taken without a new decision
-    first = choice.decide(state, params, view, offers, unvested, keys["choice"])  # M9, M2, M5, M6
+    ahead = choice.forfeits(state, params, unvested)  # M1: forfeited now and at later start dates
+    first = choice.decide(state, params, view, offers, ahead, keys["choice"])  # M9, M2, M5, M6
     first_answer = first.accepted | (first.starts_in > 0) | forced
     staying_salary = retention.counter_salary(state, params, offers, first_answer)  # M11
     decision = jax.lax.cond(  # without counter-offers the second answer is the first
         switch(params, "M11") > 0,
-        lambda: choice.decide(state, params, view, offers, unvested, keys["choice"], staying_salary),
+        lambda: choice.decide(state, params, view, offers, ahead, keys["choice"], staying_salary),
         lambda: first,
     )
     accepted = decision.accepted | forced

@@ -63,13 +63,13 @@ def decide(
     params: Params,
     view: FirmView,
     offers: Offers,
-    unvested: jax.Array,
+    ahead: jax.Array,
     key: jax.Array,
     staying_salary: jax.Array | None = None,
 ) -> Decision:
     """Each offer holder's answer: move now, move at a later start date, or stay.
 
-    `staying_salary` is the pay for staying when it differs from the current salary (a counter-offer,
+    `ahead` is what leaving forfeits now and at each later start date (forfeits). `staying_salary` is the pay for staying when it differs from the current salary (a counter-offer,
     M11); the same key gives the same draws of taste and lapse.
     """
     r = state.researchers
@@ -80,7 +80,7 @@ def decide(
         return _decide(params, view, *rows, *draws(key, n, numbers))
 
     fill = Decision(False, jnp.int16(0), 0.0, False)
-    rows = (r, offers, forfeits(state, params, unvested), staying)
+    rows = (r, offers, ahead, staying)
     return Decision(*compact.where_selected(holders, offers.made, rows, fill=tuple(fill), numbered=True))
 
 

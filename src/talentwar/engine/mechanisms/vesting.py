@@ -74,12 +74,8 @@ def unvested_ahead(state: State, params: Params, months: int) -> jax.Array:
     vested (grants made in the meantime, such as refreshes, are not foreseen)."""
     r = state.researchers
     price = liquidity.equity_price(state.firms, params)[r.firm]
-    g = r.grants
-
-    def left(k: int) -> jax.Array:
-        return (g.shares * (1.0 - vested_fraction(g.age + k, g.months, g.cliff, g.every, params))).sum(-1) * price
-
-    return jnp.stack([left(k) for k in range(months + 1)], axis=-1)
+    aged = [r.grants._replace(age=r.grants.age + k) for k in range(months + 1)]
+    return jnp.stack([unvested_shares(g, params).sum(-1) * price for g in aged], axis=-1)
 
 
 def award(grants: Grants, params: Params, who: jax.Array, shares, months, cliff, every) -> Grants:
