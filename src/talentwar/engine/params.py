@@ -2,7 +2,8 @@
 
 Everything numeric becomes data in `Params` (a NamedTuple of arrays), so a changed lever or
 a mechanism switched off runs through the same compiled step. Only the shapes in `Dims`
-(researchers, firms, stages, groups, archetypes, months, move-log capacity) are static.
+(researchers, firms, stages, groups, archetypes, months, move-log capacity) and the number of
+later start dates (the length of `start_months`, M9) are static.
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ class Params(NamedTuple):
     temperature: np.ndarray
     horizon_years: np.ndarray
     switching_cost: np.ndarray
-    start_within: np.ndarray  # latest start date a mover can ask for, months (M9)
+    start_months: np.ndarray  # [within_months]: 1, 2, ..., the later start dates a mover can ask for (M9); a compiled shape
     start_lapse: np.ndarray  # monthly probability that an offer held open lapses (M9)
     cross_region_cost: np.ndarray
     illiquidity_discount: np.ndarray
@@ -337,7 +338,7 @@ def build(scenario: Scenario, move_capacity: int | None = None) -> tuple[Params,
         temperature=f32(market.temperature),
         horizon_years=f32(market.planning_horizon_years),
         switching_cost=f32(market.switching_cost),
-        start_within=f32(market.start_dates.within_months),
+        start_months=np.arange(1, market.start_dates.within_months + 1, dtype=np.int32),
         start_lapse=f32(market.start_dates.lapse_rate),
         cross_region_cost=f32(market.cross_region_cost),
         illiquidity_discount=f32(market.illiquidity_discount),

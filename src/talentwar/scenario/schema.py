@@ -19,7 +19,7 @@ DEFAULT_STAGES = (
     "post_training",
     "inference_efficiency",
 )
-LATEST_START_MONTHS = 6  # the latest start date a mover can negotiate (M9); a static bound of the engine's loop
+LATEST_START_MONTHS = 6  # the latest start date a mover can negotiate (M9); each month allowed is a column of the compiled month
 PULLS = ("cash", "equity", "compute", "autonomy", "mission")
 
 # Mechanisms built so far, with the names MODEL.md gives them. A key not listed here is an error.

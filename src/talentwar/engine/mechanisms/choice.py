@@ -48,7 +48,6 @@ from talentwar.engine.mechanisms.poaching import Offers, from_rival
 from talentwar.engine.params import Params
 from talentwar.engine.state import Researchers, State
 from talentwar.engine.switches import switch
-from talentwar.scenario.schema import LATEST_START_MONTHS
 
 
 class Decision(NamedTuple):
@@ -85,14 +84,11 @@ def decide(
 
 
 def forfeits(state: State, params: Params, unvested: jax.Array) -> jax.Array:
-    """float32 [N, LATEST_START_MONTHS + 1]: k$ that leaving 0, 1, ... months from now forfeits (only
-    `unvested`, column 0, is computed without start dates)."""
-    n = unvested.shape[0]
-    return jax.lax.cond(
-        params.start_within > 0,
-        lambda: vesting.unvested_ahead(state, params, LATEST_START_MONTHS),
-        lambda: jnp.zeros((n, LATEST_START_MONTHS + 1), jnp.float32),
-    ).at[:, 0].set(unvested)
+    """float32 [N, within_months + 1]: k$ that leaving 0, 1, ..., within_months months from now
+    forfeits; column 0 is `unvested`. The number of dates is a compiled shape (params.start_months)."""
+    if params.start_months.shape[0] == 0:
+        return unvested[:, None]
+    return vesting.unvested_ahead(state, params, params.start_months.shape[0]).at[:, 0].set(unvested)
 
 
 def draws(key: jax.Array, n: int, rows: jax.Array | None) -> tuple[jax.Array, jax.Array]:
@@ -137,14 +133,14 @@ def _decide(
     use_utility = switch(params, "M9") > 0
 
     def later():  # the best later start: its months, its buyout, and whether it beats starting now
-        months = jnp.arange(1, LATEST_START_MONTHS + 1)
+        months = params.start_months
         left = jnp.where(ahead[:, :1] > 0, ahead[:, 1:] / jnp.maximum(ahead[:, :1], 1e-30), 0.0)  # share of the face still forfeited
         sign_on = offers.sign_on[:, None] * left
         cash_later = jnp.log((params.horizon_years * offers.salary[:, None] + sign_on) / staying_pay[:, None])
         kept_later = jax.vmap(kept_equity, in_axes=1, out_axes=1)(ahead[:, 1:])
         gain_later = gain[:, None] + weights[:, :1] * (cash_later - cash[:, None]) + weights[:, 1:2] * (kept_now[:, None] - kept_later)
         survive = (1.0 - params.start_lapse) ** months
-        value = jnp.where(months <= params.start_within, survive * gain_later, -jnp.inf)
+        value = survive * gain_later
         best = jnp.argmax(value, axis=-1)
         wait = use_utility & (jnp.max(value, axis=-1) > jnp.maximum(gain, 0.0))
         held_open = lapse_draw < survive[best]
@@ -152,7 +148,7 @@ def _decide(
         return wait, jnp.where(wait & held_open, best + 1, 0).astype(jnp.int16), jnp.where(wait, chosen, offers.sign_on)
 
     now = (jnp.zeros_like(gain, bool), jnp.zeros(gain.shape, jnp.int16), offers.sign_on)
-    wait, starts_in, sign_on = jax.lax.cond(params.start_within > 0, later, lambda: now)
+    wait, starts_in, sign_on = later() if params.start_months.shape[0] > 0 else now
     by_utility = (gain > 0) & ~wait
     by_cash = offered_pay > staying_pay
     accepted = offers.made & jnp.where(use_utility, by_utility, by_cash)
