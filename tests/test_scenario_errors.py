@@ -216,6 +216,64 @@ def test_file_of_wrong_shape(tmp_path, text, hint):
     assert_user_error(result, path, hint)
 
 
+def _alias_bomb(levels: int = 9, width: int = 10) -> str:
+    """About 500 bytes that expand to width ** levels values once the aliases are followed."""
+    lines = ["a0: &a0 [" + ", ".join(["x"] * width) + "]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * width) + "]" for i in range(1, levels)]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        pytest.param("name: tiny\nfirms: &a [*a]\n", ":2: an alias is used inside its own anchor", id="recursive-alias"),
+        pytest.param("name: " + "[" * 500 + "]" * 500 + "\n", ":1: nested more than 64 levels deep", id="deep-nesting"),
+        pytest.param("a:\n" + "".join("  " * i + "- \n" for i in range(1, 100)), "nested more than 64 levels deep", id="deep-block-nesting"),
+        pytest.param(_alias_bomb(), "expands to more than 100,000 values once its aliases are followed", id="alias-bomb"),
+        pytest.param("x: &x [1, 2]\n" + "".join(f"y{i}: &y{i} [*{'x' if i == 0 else f'y{i - 1}'}]\n" for i in range(70)), "nested more than 64 levels deep once its aliases are followed", id="deep-through-aliases"),
+    ],
+)
+def test_hostile_yaml_is_refused_in_one_line_before_it_is_expanded(tmp_path, text, hint):
+    result, path = check(tmp_path, text)
+    assert len(assert_user_error(result, path, hint)) == 1
+
+
+def test_a_pipe_or_device_is_refused_without_reading_it(tmp_path):
+    import os
+
+    fifo = tmp_path / "scenario.yaml"
+    os.mkfifo(fifo)  # reading it would wait for a writer forever
+    for target in (fifo, Path("/dev/zero")):  # /dev/zero would fill memory
+        result = CliRunner().invoke(app, ["scenario", "check", str(target)])
+        assert_user_error(result, target, "is not a regular file (a pipe, device or socket)")
+
+
+def test_a_file_too_large_or_not_utf8_is_refused(tmp_path):
+    result, path = check(tmp_path, "name: tiny\n" + "# padding\n" * 500_000)
+    assert_user_error(result, path, "larger than 4 MiB")
+    path.write_bytes(b"name: \xff\xfe\n")
+    assert_user_error(CliRunner().invoke(app, ["scenario", "check", str(path)]), path, "not UTF-8 text (byte 6 cannot be decoded)")
+
+
+def test_a_file_name_too_long_for_the_system_is_named_shortened(tmp_path):
+    name = str(tmp_path / ("x" * 300 + ".yaml"))
+    result = CliRunner().invoke(app, ["scenario", "check", name])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    line = result.stderr.strip()
+    assert "cannot be opened" in line and " ... " in line and len(line) < 250 and "\n" not in line
+
+
+def test_many_problems_show_the_first_twenty_and_a_count_and_long_values_are_shortened(tmp_path):
+    content = edited(*[(f"field_{i}", i) for i in range(50)], ("name", "x" * 5000 + "\nsecond line"))
+    result, path = check(tmp_path, content)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 21 and lines[-1] == "... and 31 more problems; fix these first and check again"
+    assert all(line.startswith(str(path)) and len(line) <= 600 for line in lines[:-1])
+    assert lines[0].startswith(f"{path}:") and ": name: must have at most 64 characters (got 'xxx" in lines[0]
+    assert " ... " in lines[0] and lines[0].endswith("xxx\\nsecond line')")  # shortened in the middle, the newline escaped
+
+
 def test_error_line_points_at_the_mistake(tmp_path):
     result, path = check(tmp_path, edited(("firms", 0, "sepration_rate", 0.1)))
     line = path.read_text().splitlines().index("  sepration_rate: 0.1") + 1
@@ -252,11 +310,17 @@ def test_folder_instead_of_file(tmp_path):
         pytest.param("firms[5].separation_rate=0.1", "firms[5]: index out of range (the list has 2 entries)", id="index-out-of-range"),
         pytest.param("simulation.months.x=1", "simulation.months is a single value, it has no field 'x'", id="field-of-a-number"),
         pytest.param("market.temperature", "expected FIELD.PATH=VALUE", id="no-equals"),
+        pytest.param("name=" + "[" * 1200, "nested more than 64 levels deep; a scenario needs about 6 (in the value)", id="deep-value"),
     ],
 )
 def test_bad_set_option(tmp_path, option, expected):
     result, path = check(tmp_path, MINIMAL, "--set", option)
     assert_user_error(result, path, expected)
+
+
+def test_a_set_option_that_replaced_a_list_by_a_number_leaves_later_options_working(tmp_path):
+    result, path = check(tmp_path, MINIMAL, "--set", "firms=5", "--set", "name=x")
+    assert_user_error(result, path, "(--set firms=5): firms: expected a list")
 
 
 def test_valid_file_passes(tmp_path):

@@ -18,6 +18,8 @@ from rich.console import Console
 from rich.table import Table
 
 from talentwar.scenario import ScenarioError, builtin_names, builtin_text, json_schema, load_scenario, scale_market, to_yaml
+from talentwar.scenario.loader import shorten
+from talentwar.scenario.schema import simulation_bounds
 
 DEFAULT_SCENARIO = "talent-war-2026"
 # Shown by `run`, in this order, when the summary has them.
@@ -54,10 +56,22 @@ StorePath = Annotated[
 ]
 
 
+MAX_PROBLEMS = 20  # problems shown; the rest are counted
+
+
+def bounds(field: str, low: int | None = None) -> dict[str, int]:
+    """typer's min and max for an option that sets simulation.`field`: the scenario schema's limits."""
+    lowest, highest = simulation_bounds(field)
+    return {"min": lowest if low is None else low, "max": highest}
+
+
 def fail(lines: list[str]) -> NoReturn:
-    """A user's mistake: one line per problem on stderr, exit status 2, no traceback."""
-    for line in lines:
-        typer.echo(line, err=True)
+    """A user's mistake: one line per problem on stderr (the first MAX_PROBLEMS, each on one line
+    and shortened, then how many more), exit status 2, no traceback."""
+    for line in lines[:MAX_PROBLEMS]:
+        typer.echo(shorten(line, 600), err=True)
+    if len(lines) > MAX_PROBLEMS:
+        typer.echo(f"... and {len(lines) - MAX_PROBLEMS} more problems; fix these first and check again", err=True)
     raise typer.Exit(2)
 
 
@@ -157,9 +171,9 @@ def scenario_schema(
 @app.command()
 def run(
     scenario: Annotated[str, typer.Argument(help="A built-in name or a YAML file.")] = DEFAULT_SCENARIO,
-    replications: Annotated[Optional[int], typer.Option(min=1, help="Default: the scenario's.")] = None,
-    months: Annotated[Optional[int], typer.Option(min=1, help="Default: the scenario's.")] = None,
-    seed: Annotated[Optional[int], typer.Option(min=0, help="Default: the scenario's.")] = None,
+    replications: Annotated[Optional[int], typer.Option(**bounds("replications"), help="Default: the scenario's.")] = None,
+    months: Annotated[Optional[int], typer.Option(**bounds("months"), help="Default: the scenario's.")] = None,
+    seed: Annotated[Optional[int], typer.Option(**bounds("seed"), help="Default: the scenario's.")] = None,
     sets: Sets = None,
     out_dir: Annotated[Optional[Path], typer.Option("--out", help="Write metrics, moves, final state and scenario here.")] = None,
     batch_size: Annotated[Optional[int], typer.Option(min=1, help="Replications between progress updates; results never depend on it.")] = None,
@@ -179,17 +193,22 @@ def run(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from talentwar import simulate
+    from talentwar.simulation import NonFiniteError
 
     with Progress(TextColumn("replications"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err) as bar:
         task = bar.add_task("simulate", total=None)
-        result = simulate(
-            loaded,
-            replications=replications,
-            months=months,
-            seed=seed,
-            batch_size=batch_size,
-            progress=lambda done, total: bar.update(task, completed=done, total=total),
-        )
+        try:
+            result = simulate(
+                loaded,
+                replications=replications,
+                months=months,
+                seed=seed,
+                batch_size=batch_size,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+        except NonFiniteError as exc:
+            bar.stop()
+            fail([f"{shorten(scenario)}: {exc}"])
     out.print(summary_table(result.summary()))
     with _open_store(store) as runs:
         run_id = runs.save(result)
@@ -213,8 +232,8 @@ def run(
 def claims(
     ids: Annotated[Optional[list[str]], typer.Argument(metavar="CLAIM", help="Claim ids such as C1 C5; default all of C1-C14.")] = None,
     scenario: Annotated[str, typer.Option(help="A built-in name or a YAML file: the base of every variant.")] = DEFAULT_SCENARIO,
-    replications: Annotated[Optional[int], typer.Option(min=2, help="Per variant. Default: the scenario's.")] = None,
-    seed: Annotated[Optional[int], typer.Option(min=0, help="Default: the scenario's.")] = None,
+    replications: Annotated[Optional[int], typer.Option(**bounds("replications", low=2), help="Per variant. Default: the scenario's.")] = None,
+    seed: Annotated[Optional[int], typer.Option(**bounds("seed"), help="Default: the scenario's.")] = None,
     quick: Annotated[bool, typer.Option("--quick", help="A small market, 12 months, 8 replications, two sweep values: a smoke test, not an answer.")] = False,
     out_dir: Annotated[Optional[Path], typer.Option("--out", help="Write claims.md, claims.json and a figure per claim (claims/C1.png, ...) here.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list of the claims (id, verdict, effect, interval, sweep) instead of the table.")] = False,
@@ -334,8 +353,8 @@ def _write_claims(results, out_dir: Path, context: dict) -> Path:
 def validate(
     ids: Annotated[Optional[list[str]], typer.Argument(metavar="FACT", help="Fact ids such as b c; default all of a-g.")] = None,
     scenario: Annotated[str, typer.Option(help="A built-in name or a YAML file: the base of every experiment.")] = DEFAULT_SCENARIO,
-    replications: Annotated[Optional[int], typer.Option(min=2, help="Per variant. Default: the scenario's.")] = None,
-    seed: Annotated[Optional[int], typer.Option(min=0, help="Default: the scenario's.")] = None,
+    replications: Annotated[Optional[int], typer.Option(**bounds("replications", low=2), help="Per variant. Default: the scenario's.")] = None,
+    seed: Annotated[Optional[int], typer.Option(**bounds("seed"), help="Default: the scenario's.")] = None,
     quick: Annotated[bool, typer.Option("--quick", help="A small market and 8 replications: a smoke test, not an answer.")] = False,
     out_dir: Annotated[Optional[Path], typer.Option("--out", help="Write validation.md, validation.json and a figure per fact (validation/b.png, ...) here.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list of the facts (id, source, published, band, value, interval, pass).")] = False,

@@ -7,11 +7,42 @@ import warnings
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
+
 from talentwar.engine.metrics import metric_names
 from talentwar.engine.params import build
 from talentwar.engine.run import check_settings, lane_width, run_replications
 from talentwar.results import Result
 from talentwar.scenario import Scenario, load_scenario
+from talentwar.scenario.schema import simulation_bounds
+
+
+class NonFiniteError(ValueError):
+    """A run whose outputs hold NaN or infinity: the message names where it first appeared."""
+
+
+def check_finite(observations, layout) -> None:
+    """Raise NonFiniteError naming the firm (or investor), metric, month and replication where a
+    non-finite value first appears in a run's outputs (earliest month, then replication)."""
+    names = metric_names(layout.stages, layout.firms)
+    found = []
+    firm_metrics = np.asarray(observations.firm_metrics)  # [R, T, F, M]
+    bad = np.argwhere(~np.isfinite(firm_metrics))
+    if len(bad):
+        r, t, f, m = min(bad.tolist(), key=lambda index: (index[1], index[0]))
+        found.append((t, r, f"{names[m]} of {layout.firms[f]}", firm_metrics[r, t, f, m], len(bad)))
+    portfolio = np.asarray(observations.portfolio_value)  # [R, T, V]
+    bad = np.argwhere(~np.isfinite(portfolio))
+    if len(bad):
+        r, t, v = min(bad.tolist(), key=lambda index: (index[1], index[0]))
+        found.append((t, r, f"the portfolio value of investor {layout.investors[v]}", portfolio[r, t, v], len(bad)))
+    if found:
+        t, r, where, value, count = min(found, key=lambda item: item[:2])
+        raise NonFiniteError(
+            f"the run produced {value} in {where} at month {t} (replication {r}) first, and {sum(item[4] for item in found)} "
+            "non-finite values in all; nothing was stored. A scenario value is beyond what the model computes with: "
+            "look for extreme sigmas, concentrations or amounts of money"
+        )
 
 
 def simulate(
@@ -38,9 +69,10 @@ def simulate(
     replications = sim.replications if replications is None else int(replications)
     months = sim.months if months is None else int(months)
     seed = sim.seed if seed is None else int(seed)
-    for name, value, low in (("replications", replications, 1), ("months", months, 1), ("seed", seed, 0)):
-        if value < low:
-            raise ValueError(f"{name} must be >= {low}, got {value}")
+    for name, value in (("replications", replications), ("months", months), ("seed", seed)):
+        low, high = simulation_bounds(name)
+        if not low <= value <= high:
+            raise ValueError(f"{name} must be between {low} and {high:,} (the scenario's simulation.{name} allows the same), got {value}")
     resolved = scenario.model_copy(
         update={"simulation": sim.model_copy(update={"replications": replications, "months": months, "seed": seed})}
     )
@@ -55,6 +87,7 @@ def simulate(
         params, layout.dims, months, seed, replications, width, n_metrics, progress, batch_size
     )
     wall = time.perf_counter() - started
+    check_finite(observations, layout)
     result = Result.from_arrays(resolved, layout, params, seed, snapshot, observations, wall_seconds=wall, lane_width=width)
     if result.moves_unlogged:
         warnings.warn(

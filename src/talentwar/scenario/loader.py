@@ -1,6 +1,10 @@
 """Loading scenarios from YAML with errors a user can act on.
 
 Every problem becomes one line: `FILE:LINE: FIELD.PATH: what is wrong (got VALUE); what is expected`.
+
+Reading is bounded: a scenario file must be a regular file of at most MAX_BYTES, nested at most
+MAX_DEPTH levels and expanding (aliases followed) to at most MAX_VALUES values, so that no input can
+exhaust the stack or memory before it is checked.
 """
 
 from __future__ import annotations
@@ -10,7 +14,9 @@ import difflib
 import functools
 import hashlib
 import json
+import os
 import re
+import stat
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -30,6 +36,9 @@ class ScenarioError(Exception):
 
 
 BUILTIN_PACKAGE = "talentwar.scenario.builtin"
+MAX_BYTES = 4 * 1024 * 1024  # a scenario is a few kB: groups of researchers, not rows
+MAX_DEPTH = 64  # levels of nesting, aliases followed (the schema needs 6)
+MAX_VALUES = 100_000  # values, aliases followed (the built-ins have about 2,000)
 
 
 def builtin_names() -> list[str]:
@@ -38,7 +47,7 @@ def builtin_names() -> list[str]:
 
 def builtin_text(name: str) -> str:
     if name not in builtin_names():
-        raise ScenarioError([f"{name}: no built-in scenario of that name; built-ins are {', '.join(builtin_names())}"])
+        raise ScenarioError([f"{shorten(name)}: no built-in scenario of that name; built-ins are {', '.join(builtin_names())}"])
     return resources.files(BUILTIN_PACKAGE).joinpath(f"{name}.yaml").read_text(encoding="utf-8")
 
 
@@ -70,24 +79,52 @@ def _mark_overrides(marks: dict[tuple, int | str], overrides: list[str]) -> None
 
 
 def _read(name_or_path: str | Path) -> tuple[str, str]:
-    path = Path(name_or_path)
-    if path.suffix in {".yaml", ".yml"} or path.exists() or "/" in str(name_or_path):
-        if not path.exists():
-            raise ScenarioError([f"{path}: no such file; give a scenario file or one of the built-ins: {', '.join(builtin_names())}"])
-        if path.is_dir():
-            raise ScenarioError([f"{path}: is a folder; give a scenario YAML file"])
-        try:
-            return path.read_text(encoding="utf-8"), str(path)
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ScenarioError([f"{path}: cannot be read ({exc.__class__.__name__}: {exc}); expected a UTF-8 YAML file"]) from None
-    return builtin_text(str(name_or_path)), f"{name_or_path} (built-in)"
-
-
-def _parse(text: str, source: str) -> tuple[Any, dict[tuple, int]]:
+    name, path = str(name_or_path), Path(name_or_path)
     try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        if path.suffix in {".yaml", ".yml"} or "/" in name:
+            raise ScenarioError([f"{shorten(name)}: no such file; give a scenario file or one of the built-ins: {', '.join(builtin_names())}"]) from None
+        return builtin_text(name), f"{name} (built-in)"  # which refuses a name that is not a built-in's
+    except (OSError, ValueError) as exc:  # a name too long for the system, a NUL byte, no permission on a folder
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise ScenarioError([f"{shorten(name)}: cannot be opened ({reason}); give the path of a scenario YAML file"]) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise ScenarioError([f"{shorten(name)}: is a folder; give a scenario YAML file"])
+    if not stat.S_ISREG(info.st_mode):
+        raise ScenarioError([f"{shorten(name)}: is not a regular file (a pipe, device or socket); give a scenario YAML file"])
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise ScenarioError([f"{shorten(name)}: cannot be read ({exc.strerror or exc}); expected a UTF-8 YAML file"]) from None
+    if len(raw) > MAX_BYTES:
+        raise ScenarioError([f"{shorten(name)}: larger than {MAX_BYTES // 2**20} MiB; a scenario file describes groups of researchers and takes a few kB"])
+    try:
+        return raw.decode("utf-8"), shorten(name)
+    except UnicodeDecodeError as exc:
+        raise ScenarioError([f"{shorten(name)}: not UTF-8 text (byte {exc.start} cannot be decoded); expected a UTF-8 YAML file"]) from None
+
+
+def shorten(text: str, limit: int = 120) -> str:
+    """`text` on one line and at most about `limit` characters: newlines escaped, the middle elided."""
+    text = text.replace("\n", "\\n").replace("\r", "\\r")
+    if len(text) <= limit:
+        return text
+    keep = (limit - 5) // 2
+    return f"{text[:keep]} ... {text[-keep:]}"
+
+
+def load_yaml(text: str, source: str) -> tuple[Any, Any]:
+    """The YAML document in `text` and its node tree (for line numbers), read within MAX_DEPTH and
+    MAX_VALUES; a problem raises ScenarioError with one line that names `source`."""
+    try:
+        _check_nesting(text, source)
         loader = yaml.SafeLoader(text)
         try:
-            node = loader.get_single_node()  # the node tree gives line numbers for errors
+            node = loader.get_single_node()
+            if node is not None:
+                _check_expansion(node, source)
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
@@ -99,8 +136,51 @@ def _parse(text: str, source: str) -> tuple[Any, dict[tuple, int]]:
         if context and opened is not None:
             problem += f" ({context} that starts on line {opened.line + 1})"
         raise ScenarioError(
-            [f"{where}: not valid YAML: {problem}; check the indentation and that brackets and quotes are closed"]
+            [f"{where}: not valid YAML: {shorten(problem)}; check the indentation and that brackets and quotes are closed"]
         ) from None
+    return data, node
+
+
+def _check_nesting(text: str, source: str) -> None:
+    """Refuse nesting deeper than MAX_DEPTH before PyYAML's composer recurses into it."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ScenarioError([f"{source}:{event.start_mark.line + 1}: nested more than {MAX_DEPTH} levels deep; a scenario needs about 6"])
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _check_expansion(root: Any, source: str) -> None:
+    """Refuse an alias used inside its own anchor, and aliases that expand past MAX_DEPTH levels or
+    MAX_VALUES values. Each node is measured once (memoised), so a bomb costs what its text costs."""
+    measured: dict[int, tuple[int, int]] = {}  # node -> (values, levels) below and including it
+    open_nodes: set[int] = set()
+
+    def measure(node: Any, depth: int) -> tuple[int, int]:
+        line = node.start_mark.line + 1
+        if id(node) in open_nodes:
+            raise ScenarioError([f"{source}:{line}: an alias is used inside its own anchor (a structure that contains itself); write the values out"])
+        if id(node) not in measured:
+            open_nodes.add(id(node))
+            children = [v for pair in node.value for v in pair] if isinstance(node, yaml.MappingNode) else node.value if isinstance(node, yaml.SequenceNode) else []
+            below = [measure(child, depth + 1) for child in children]
+            open_nodes.discard(id(node))
+            measured[id(node)] = (1 + sum(values for values, _ in below), 1 + max((levels for _, levels in below), default=0))
+        values, levels = measured[id(node)]
+        if depth - 1 + levels > MAX_DEPTH:
+            raise ScenarioError([f"{source}:{line}: nested more than {MAX_DEPTH} levels deep once its aliases are followed; a scenario needs about 6"])
+        if values > MAX_VALUES:
+            raise ScenarioError([f"{source}:{line}: expands to more than {MAX_VALUES:,} values once its aliases are followed; a scenario has a few thousand"])
+        return values, levels
+
+    measure(root, 1)
+
+
+def _parse(text: str, source: str) -> tuple[Any, dict[tuple, int]]:
+    data, node = load_yaml(text, source)  # the node tree gives line numbers for errors
     if not isinstance(data, dict):
         holds = "is empty" if data is None else f"holds a {_YAML_KINDS.get(type(data), type(data).__name__)}"
         raise ScenarioError([f"{source}: the file {holds}; expected a mapping of scenario fields (name: ..., firms: ...)"])
@@ -160,6 +240,7 @@ _EXPLANATIONS = {
     "int_from_float": "expected a whole number",
     "float_parsing": "expected a number",
     "float_type": "expected a number",
+    "finite_number": "expected a finite number (not .nan or .inf)",
     "bool_parsing": "expected true or false (on/off, yes/no also work)",
     "bool_type": "expected true or false",
     "string_type": "expected text",
@@ -280,7 +361,7 @@ def _describe_input(error: dict) -> str:
     value = error["input"]
     if isinstance(value, (dict, list)):
         return ""
-    return f" (got {value!r})"
+    return f" (got {shorten(repr(value), 80)})"
 
 
 # ---------------------------------------------------------------- overrides
@@ -290,21 +371,22 @@ def apply_overrides(data: dict, overrides: list[str]) -> dict:
     problems: list[str] = []
     for text in overrides:
         if "=" not in text:
-            problems.append(f"--set {text}: expected FIELD.PATH=VALUE, e.g. market.temperature=0.5")
+            problems.append(f"--set {shorten(text)}: expected FIELD.PATH=VALUE, e.g. market.temperature=0.5")
             continue
         path_text, value_text = text.split("=", 1)
+        option = f"--set {shorten(text)}"
         try:
-            value = yaml.safe_load(value_text) if value_text.strip() else ""
-        except yaml.YAMLError:
-            problems.append(f"--set {text}: the value {value_text!r} is not valid YAML")
+            value = load_yaml(value_text, option)[0] if value_text.strip() else ""
+        except ScenarioError as exc:
+            problems.append(f"{exc.problems[0]} (in the value)")
             continue
         path = _parse_override_path(path_text)
         if not path:
-            problems.append(f"--set {text}: empty field path; expected FIELD.PATH=VALUE")
+            problems.append(f"{option}: empty field path; expected FIELD.PATH=VALUE")
             continue
-        problem = _set_path(data, path, value, firm_names=[f.get("name") for f in data.get("firms", []) if isinstance(f, dict)])
+        problem = _set_path(data, path, value)
         if problem:
-            problems.append(f"--set {text}: {problem}")
+            problems.append(f"{option}: {problem}")
     if problems:
         raise ScenarioError(problems)
     return data
@@ -318,7 +400,7 @@ def _parse_override_path(text: str) -> list:
     return parts
 
 
-def _set_path(data: Any, path: list, value: Any, firm_names: list) -> str | None:
+def _set_path(data: Any, path: list, value: Any) -> str | None:
     node = data
     for depth, part in enumerate(path):
         last = depth == len(path) - 1

@@ -50,7 +50,7 @@ Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True, allow_inf_nan=False)  # .nan passes every range check
 
 
 # ---------------------------------------------------------------- distributions
@@ -78,7 +78,8 @@ class LogNormal(Strict):
 
     dist: Literal["lognormal"]
     median: Positive
-    sigma: NonNegative
+    # Above 3 the middle 95% of draws would span a factor of more than 100,000 and the tail overflows.
+    sigma: Annotated[float, Field(ge=0.0, le=3.0)]
 
 
 class Beta(Strict):
@@ -460,6 +461,15 @@ class Simulation(Strict):
         if len(set(self.stages)) != len(self.stages):
             raise ValueError("stages: each stage name must appear once")
         return self
+
+
+def simulation_bounds(field: str) -> tuple[int, int]:
+    """The (lowest, highest) value allowed for simulation.`field` (months, replications, seed): the
+    command-line options and simulate() check against the same limits as a scenario file."""
+    from annotated_types import Ge, Le
+
+    metadata = Simulation.model_fields[field].metadata
+    return next(m.ge for m in metadata if isinstance(m, Ge)), next(m.le for m in metadata if isinstance(m, Le))
 
 
 class Learning(Strict):
