@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from importlib.metadata import version
 from pathlib import Path
 from typing import Annotated, NoReturn, Optional
@@ -492,11 +493,12 @@ def validation_table(results) -> Table:
     return table
 
 
-def _open_store(path: Optional[Path]):
+def _open_store(path: Optional[Path], create: bool = True):
+    """The run store; `create=False` (commands that only read or delete) needs one to exist."""
     from talentwar.results.store import RunStore, StoreError
 
     try:
-        return RunStore(path)
+        return RunStore(path, create=create)
     except StoreError as exc:
         fail([str(exc)])
 
@@ -517,7 +519,7 @@ def _stored(store: Optional[Path], run_id: Optional[str], action):
     """Run `action(run_store, full_id)`; a user's mistake (unknown id, bad file) is one line and exit 2."""
     from talentwar.results.store import StoreError
 
-    with _open_store(store) as runs:
+    with _open_store(store, create=False) as runs:
         try:
             return action(runs, runs.resolve(run_id))
         except StoreError as exc:
@@ -527,7 +529,7 @@ def _stored(store: Optional[Path], run_id: Optional[str], action):
 @runs_app.command("list")
 def runs_list(store: StorePath = None) -> None:
     """Every stored run, newest first."""
-    with _open_store(store) as runs:
+    with _open_store(store, create=False) as runs:
         frame = runs.runs()
         table = Table(caption=f"{_count(len(frame), 'run')} in {runs.path}")
     for column in ("id", "created (UTC)", "kind", "scenario", "seed", "reps", "months"):
@@ -654,5 +656,6 @@ def main() -> None:
     try:
         app()
     except KeyboardInterrupt:
-        typer.echo("interrupted", err=True)
+        saved = getattr(sys.modules.get("talentwar.results.store"), "SAVED", [])
+        typer.echo(f"interrupted; run {saved[-1]} had been stored before it" if saved else "interrupted; nothing was stored", err=True)
         raise SystemExit(130) from None

@@ -86,8 +86,9 @@ def test_runs_commands(tmp_path):
         (["report", "nope"], "no such run"),
     ],
 )
-def test_store_mistakes_are_one_line(args, message):
-    result = CliRunner().invoke(app, args)
+def test_store_mistakes_are_one_line(tmp_path, args, message):
+    RunStore(tmp_path / "s.duckdb").close()  # an empty store
+    result = CliRunner().invoke(app, [*args, "--store", str(tmp_path / "s.duckdb")])
     assert result.exit_code == 2 and message in result.stderr and "Traceback" not in result.output
 
 
@@ -119,7 +120,7 @@ KILLED_WRITER = textwrap.dedent(
 
     signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C raises, even if started in the background (SIGINT ignored)
 
-    path, mini = sys.argv[1], sys.argv[2]
+    path, mini, pause = sys.argv[1], sys.argv[2], float(sys.argv[3])
     result = talentwar.simulate(mini, replications=4, months=4)
     store = RunStore(path)
     store.save(result)  # committed before the kill
@@ -135,7 +136,7 @@ KILLED_WRITER = textwrap.dedent(
             out = self.connection.execute(sql, *args)
             if sql.startswith("INSERT INTO metrics"):
                 print("mid-write", flush=True)
-                time.sleep(60)
+                time.sleep(pause)
             return out
 
     store.connection = Slow(store.connection)
@@ -144,11 +145,14 @@ KILLED_WRITER = textwrap.dedent(
 )
 
 
-@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGINT], ids=["kill-9", "ctrl-c"])
-def test_a_run_killed_mid_write_leaves_the_store_intact(tmp_path, how):
+@pytest.mark.parametrize(("how", "kept"), [(signal.SIGKILL, 1), (signal.SIGINT, 2)], ids=["kill-9", "ctrl-c"])
+def test_a_run_killed_mid_write_leaves_the_store_intact(tmp_path, how, kept):
+    """kill -9 mid-write leaves the committed run and no trace of the other; Ctrl-C waits for the
+    write to finish, keeps it, and then interrupts."""
     path = tmp_path / "killed.duckdb"
+    pause = "60" if how == signal.SIGKILL else "3"
     writer = subprocess.Popen(
-        [sys.executable, "-c", KILLED_WRITER, str(path), str(MINI)], stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"}
+        [sys.executable, "-c", KILLED_WRITER, str(path), str(MINI), pause], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"}
     )
     try:
         assert writer.stdout.readline().strip() == "mid-write"
@@ -157,15 +161,44 @@ def test_a_run_killed_mid_write_leaves_the_store_intact(tmp_path, how):
     finally:
         writer.kill()
     assert writer.returncode != 0
+    if how == signal.SIGINT:
+        assert "KeyboardInterrupt" in writer.stderr.read()  # raised once the write had finished
     with RunStore(path) as store:
-        (kept,) = list(store.runs()["id"])  # the committed run, and no trace of the interrupted one
-        result = store.load(kept)
+        ids = list(store.runs()["id"])  # every committed run, and no trace of an interrupted one
+        assert len(ids) == kept
+        result = store.load(ids[0])
         assert result.replications == 4 and len(result.metrics) > 0
         rows = {t: store.connection.execute(f"SELECT count(DISTINCT run_id) FROM {t}").fetchone()[0] for t in ("metrics", "moves", "finals")}
-        assert rows == {"metrics": 1, "moves": 1, "finals": 1}
+        assert rows == {"metrics": kept, "moves": kept, "finals": kept}
         store.save(result)  # and it still takes new runs
-        assert len(store.runs()) == 2
+        assert len(store.runs()) == kept + 1
     json.dumps(rows)
+
+
+def test_a_file_that_is_not_a_run_store_is_refused_before_any_simulation(tmp_path):
+    import duckdb
+
+    for name, table in (("other.duckdb", "sales (amount INTEGER)"), ("clash.duckdb", "runs (x INTEGER)")):
+        path = tmp_path / name
+        with duckdb.connect(str(path)) as connection:
+            connection.execute(f"CREATE TABLE {table}")
+        for command in (["runs", "list"], ["run", str(MINI)]):
+            result = CliRunner().invoke(app, [*command, "--store", str(path)])
+            assert result.exit_code == 2 and "Traceback" not in result.output
+            assert result.stderr.startswith(f"{path}: not a talentwar run store (it holds tables ")
+        with duckdb.connect(str(path)) as connection:  # nothing was added to it
+            assert [t for (t,) in connection.execute("SELECT table_name FROM information_schema.tables").fetchall()] == [table.split()[0]]
+
+
+def test_commands_that_only_read_create_no_file_and_no_folder(tmp_path):
+    absent = tmp_path / "absent.duckdb"
+    for command in (["runs", "list"], ["runs", "show", "abc"], ["report", "abc"]):
+        result = CliRunner().invoke(app, [*command, "--store", str(absent)])
+        assert result.exit_code == 2 and "no run store here yet" in result.stderr, result.output
+    nested = tmp_path / "missing" / "s.duckdb"
+    result = CliRunner().invoke(app, ["run", str(MINI), "--store", str(nested)])
+    assert result.exit_code == 2 and f"the folder {nested.parent} does not exist" in result.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_store_in_use_is_one_line(tmp_path):

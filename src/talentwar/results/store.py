@@ -9,17 +9,24 @@ Tables: `runs` (one row per run: id, time, talentwar version, kind, scenario nam
 scenario as YAML and its SHA-256, seed, replications, months, wall time), `metrics`, `moves`
 and `investors` (the Result's frames with a `run_id` column), `finals` (the final snapshot as
 Parquet bytes, since its columns depend on the stages) and `claims` (one row per claim of a
-claims run, with its JSON). A run is written in a single transaction: interrupted at any point
-(Ctrl-C, kill -9, a full disk) it leaves no partial run visible, and DuckDB's write-ahead log
-keeps what was already committed intact.
+claims run, with its JSON). A run is written in a single transaction: killed at any point
+(kill -9, a full disk) it leaves no partial run visible, and DuckDB's write-ahead log keeps what
+was already committed intact. Ctrl-C during a write waits for it to finish (a second or two) and
+then interrupts, so finished work is kept and `SAVED` says truthfully what was stored.
+
+Only commands that record runs create a store (`create=True`); the others need one to exist. A
+DuckDB file that holds other tables is refused before anything is written to it.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
 import os
+import signal
+import threading
 import uuid
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -55,6 +62,9 @@ FRAMES = ("metrics", "moves", "investors")
 DATA_TABLES = (*FRAMES, "finals", "claims")
 
 
+SAVED: list[str] = []  # ids of the runs this process has stored, for an honest word on Ctrl-C
+
+
 class StoreError(Exception):
     """A user's mistake with the store (an unknown or ambiguous id, an unreadable file): one line."""
 
@@ -71,20 +81,43 @@ def scenario_hash(scenario: Scenario) -> str:
 class RunStore:
     """An embedded DuckDB run store at `path` (default: $TALENTWAR_STORE, else ./talentwar.duckdb)."""
 
-    def __init__(self, path: str | Path | None = None):
+    def __init__(self, path: str | Path | None = None, create: bool = True):
         import duckdb
 
         self.path = Path(path) if path is not None else default_path()
-        if self.path.exists() and self.path.is_dir():
-            raise StoreError(f"{self.path}: is a folder; give a file for the run store (e.g. {self.path / DEFAULT_FILE})")
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            exists, is_dir, folder = self.path.exists(), self.path.is_dir(), self.path.parent.is_dir()
+        except OSError as exc:  # a name too long for the system
+            raise StoreError(f"{_shorten(self.path)}: cannot be used for the run store ({exc.strerror or exc}); give a shorter path") from None
+        if is_dir:
+            raise StoreError(f"{self.path}: is a folder; give a file for the run store (e.g. {self.path / DEFAULT_FILE})")
+        if not exists and not create:
+            raise StoreError(f"{self.path}: no run store here yet; `talentwar run` creates one, or give --store (or {ENVIRONMENT}) for another")
+        if not exists and not folder:
+            raise StoreError(f"{self.path}: the folder {self.path.parent} does not exist; create it first or give another --store")
+        try:
             self.connection = duckdb.connect(str(self.path))
-            self.connection.execute(SCHEMA)
         except (duckdb.Error, OSError) as exc:
             if "lock" in str(exc).lower():  # DuckDB allows one writing process per file
                 raise StoreError(f"{self.path}: the run store is in use by another process; wait for it to finish, or give another --store") from None
             raise StoreError(f"{self.path}: cannot open the run store ({_first_line(exc)}); give a writable DuckDB file") from None
+        try:
+            self._check_tables()
+            self.connection.execute(SCHEMA)
+        except BaseException:
+            self.connection.close()
+            raise
+
+    def _check_tables(self) -> None:
+        """Refuse a DuckDB file that holds tables other than a run store's, or a run store's tables
+        with other columns, before writing anything to it."""
+        found = _columns(self.connection)
+        expected = _expected_columns()
+        strangers = sorted(name for name in found if name not in expected)
+        changed = sorted(name for name in found if name in expected and found[name] != expected[name])
+        if strangers or changed or (found and "runs" not in found):
+            what = f"tables {', '.join(strangers[:5])}" if strangers else f"tables {', '.join(changed or sorted(found))} with other columns"
+            raise StoreError(f"{self.path}: not a talentwar run store (it holds {what}); give another --store")
 
     def close(self) -> None:
         self.connection.close()
@@ -107,6 +140,7 @@ class RunStore:
                 con.execute(f"INSERT INTO {table} SELECT ? AS run_id, * FROM frame", [run_id])
                 con.unregister("frame")
             con.execute("INSERT INTO finals VALUES (?, ?)", [run_id, final.getvalue()])
+        SAVED.append(run_id)
         return run_id
 
     def save_claims(self, results: list, scenario: Scenario, replications: int, seed: int, seconds: float) -> str:
@@ -120,18 +154,21 @@ class RunStore:
                     "INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [run_id, r.id, r.verdict, e.mean if e else None, e.low if e else None, e.high if e else None, json.dumps(r.to_dict())],
                 )
+        SAVED.append(run_id)
         return run_id
 
     @contextmanager
     def _transaction(self):
-        """(connection, a new run id) inside one transaction; an exception or Ctrl-C rolls it all back."""
-        self.connection.begin()
-        try:
-            yield self.connection, _new_id()
-        except BaseException:
-            self.connection.rollback()
-            raise
-        self.connection.commit()
+        """(connection, a new run id) inside one transaction; an exception rolls it all back. Ctrl-C
+        waits until the transaction has committed (or rolled back) and then interrupts."""
+        with _interrupts_deferred():
+            self.connection.begin()
+            try:
+                yield self.connection, _new_id()
+            except BaseException:
+                self.connection.rollback()
+                raise
+            self.connection.commit()
 
     @staticmethod
     def _insert_run(con, run_id, kind, scenario, seed, replications, months, wall_seconds, moves_unlogged) -> None:
@@ -249,3 +286,46 @@ def _yaml(text: str) -> dict:
 
 def _first_line(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+@contextmanager
+def _interrupts_deferred():
+    """Ctrl-C (SIGINT) held back until the block ends, then raised as KeyboardInterrupt: a write
+    of a few seconds is never cut short. Outside the main thread signals cannot be handled; there
+    the block runs as it is."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if received:
+        raise KeyboardInterrupt
+
+
+def _columns(connection) -> dict[str, list[str]]:
+    rows = connection.execute(
+        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'main' ORDER BY table_name, ordinal_position"
+    ).fetchall()
+    found: dict[str, list[str]] = {}
+    for table, column in rows:
+        found.setdefault(table, []).append(column)
+    return found
+
+
+@functools.cache
+def _expected_columns() -> dict[str, list[str]]:
+    import duckdb
+
+    with duckdb.connect(":memory:") as connection:
+        connection.execute(SCHEMA)
+        return _columns(connection)
+
+
+def _shorten(path: Path) -> str:
+    from talentwar.scenario.loader import shorten
+
+    return shorten(str(path))
