@@ -66,3 +66,14 @@ def test_a_non_finite_output_is_named_where_it_first_appeared():
     portfolio[0, 4, 0] = np.nan
     with pytest.raises(NonFiniteError, match=r"^the run produced nan in payroll of rival at month 3 \(replication 1\) first, and 3 non-finite values in all; nothing was stored"):
         check_finite(Observation(metrics, None, portfolio), layout)
+
+
+def test_a_run_that_would_not_fit_in_memory_is_refused_before_it_starts(monkeypatch):
+    import talentwar.simulation as simulation
+
+    monkeypatch.setattr(simulation, "available_memory", lambda: 50_000_000)  # 50 MB free
+    with pytest.raises(simulation.MemoryEstimateError, match=r"^1,000 replications x 36 months of this scenario would need about [0-9.]+ GB, more than the 0.1 GB free; about [0-9,]+ replications fit"):
+        simulation.prepare("market-core", replications=1000)
+    result = CliRunner().invoke(app, ["run", "market-core", "--replications", "1000"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert len(result.stderr.strip().splitlines()) == 1 and "would need about" in result.stderr

@@ -194,8 +194,12 @@ def run(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from talentwar import simulate
-    from talentwar.simulation import NonFiniteError
+    from talentwar.simulation import MemoryEstimateError, NonFiniteError, prepare
 
+    try:
+        prepare(loaded, replications, months, seed)  # refuse a run that cannot fit before showing progress
+    except MemoryEstimateError as exc:
+        fail([f"{shorten(scenario)}: {exc}"])
     with Progress(TextColumn("replications"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err) as bar:
         task = bar.add_task("simulate", total=None)
         try:

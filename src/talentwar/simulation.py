@@ -5,16 +5,20 @@ from __future__ import annotations
 import time
 import warnings
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import numpy as np
 
 from talentwar.engine.metrics import metric_names
-from talentwar.engine.params import build
-from talentwar.engine.run import check_settings, lane_width, run_replications
+from talentwar.engine.params import Layout, Params, build
+from talentwar.engine.run import available_memory, check_settings, estimated_bytes, lane_width, run_replications
 from talentwar.results import Result
 from talentwar.scenario import Scenario, load_scenario
 from talentwar.scenario.schema import simulation_bounds
+
+
+class MemoryEstimateError(ValueError):
+    """A run that would need more memory than the machine has free, refused before it starts."""
 
 
 class NonFiniteError(ValueError):
@@ -45,6 +49,50 @@ def check_finite(observations, layout) -> None:
         )
 
 
+class Plan(NamedTuple):
+    scenario: Scenario  # with the replications, months and seed that will run
+    params: Params
+    layout: Layout
+    width: int  # replications per compiled call
+    n_metrics: int
+
+
+def prepare(
+    scenario: Scenario | str | Path,
+    replications: int | None = None,
+    months: int | None = None,
+    seed: int | None = None,
+    max_moves_per_month: int | None = None,
+) -> Plan:
+    """Everything simulate() checks before it starts: the limits on replications, months and seed,
+    the engine's settings, and whether the run fits in the memory free (MemoryEstimateError)."""
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    sim = scenario.simulation
+    replications = sim.replications if replications is None else int(replications)
+    months = sim.months if months is None else int(months)
+    seed = sim.seed if seed is None else int(seed)
+    for name, value in (("replications", replications), ("months", months), ("seed", seed)):
+        low, high = simulation_bounds(name)
+        if not low <= value <= high:
+            raise ValueError(f"{name} must be between {low} and {high:,} (the scenario's simulation.{name} allows the same), got {value}")
+    resolved = scenario.model_copy(
+        update={"simulation": sim.model_copy(update={"replications": replications, "months": months, "seed": seed})}
+    )
+    params, layout = build(resolved, move_capacity=max_moves_per_month)
+    check_settings()  # TALENTWAR_THREADS, TALENTWAR_BATCH_MEMORY: before compiling, not after
+    n_metrics = len(metric_names(layout.stages, layout.firms))
+    width = lane_width(layout.dims, months, n_metrics)
+    need, free = estimated_bytes(layout.dims, months, replications, n_metrics, width), available_memory()
+    if free is not None and need > free:
+        fits = max(0, replications * free // need)
+        raise MemoryEstimateError(
+            f"{replications:,} replications x {months:,} months of this scenario would need about {need / 1e9:.1f} GB, more than the "
+            f"{free / 1e9:.1f} GB free; about {fits:,} replications fit (or run fewer months)"
+        )
+    return Plan(resolved, params, layout, width, n_metrics)
+
+
 def simulate(
     scenario: Scenario | str | Path,
     replications: int | None = None,
@@ -63,25 +111,11 @@ def simulate(
     move log per replication and month (default: a quarter of the population); moves beyond
     it still happen and are counted in `Result.moves_unlogged`.
     """
-    if not isinstance(scenario, Scenario):
-        scenario = load_scenario(scenario)
-    sim = scenario.simulation
-    replications = sim.replications if replications is None else int(replications)
-    months = sim.months if months is None else int(months)
-    seed = sim.seed if seed is None else int(seed)
-    for name, value in (("replications", replications), ("months", months), ("seed", seed)):
-        low, high = simulation_bounds(name)
-        if not low <= value <= high:
-            raise ValueError(f"{name} must be between {low} and {high:,} (the scenario's simulation.{name} allows the same), got {value}")
-    resolved = scenario.model_copy(
-        update={"simulation": sim.model_copy(update={"replications": replications, "months": months, "seed": seed})}
-    )
-    params, layout = build(resolved, move_capacity=max_moves_per_month)
     if batch_size is not None and batch_size < 1:
         raise ValueError(f"batch_size must be >= 1, got {batch_size}")
-    check_settings()  # TALENTWAR_THREADS, TALENTWAR_BATCH_MEMORY: before compiling, not after
-    n_metrics = len(metric_names(layout.stages, layout.firms))
-    width = lane_width(layout.dims, months, n_metrics)
+    plan = prepare(scenario, replications, months, seed, max_moves_per_month)
+    resolved, params, layout, width, n_metrics = plan.scenario, plan.params, plan.layout, plan.width, plan.n_metrics
+    replications, months, seed = resolved.simulation.replications, resolved.simulation.months, resolved.simulation.seed
     started = time.perf_counter()
     snapshot, observations = run_replications(
         params, layout.dims, months, seed, replications, width, n_metrics, progress, batch_size

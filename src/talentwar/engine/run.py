@@ -148,6 +148,33 @@ def bytes_per_replication(dims: Dims, months: int, n_metrics: int) -> int:
     return working + outputs + dims.researchers * (dims.stages + 8) * 4
 
 
+FRAME_BYTES_PER_VALUE = 21  # a metric value in Result.metrics: replication, month, firm, metric and the value
+
+
+def estimated_bytes(dims: Dims, months: int, replications: int, n_metrics: int, width: int) -> int:
+    """Memory a run needs at its peak: every replication's outputs on the host, the metrics frame
+    built from them, and the lane groups in flight."""
+    outputs = (months + dims.burn_in) * (dims.firms * n_metrics * 4 + dims.move_capacity * 36) + dims.researchers * (dims.stages + 8) * 4
+    frame = months * dims.firms * n_metrics * FRAME_BYTES_PER_VALUE
+    in_flight = min(concurrent_groups(), -(-replications // width)) * width * bytes_per_replication(dims, months, n_metrics)
+    return replications * (outputs + frame) + in_flight
+
+
+def available_memory() -> int | None:
+    """Bytes of memory free for a new run (MemAvailable on Linux), or None where it cannot be read."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
 def run_replications(
     params: Params,
     dims: Dims,
