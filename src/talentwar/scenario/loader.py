@@ -222,6 +222,10 @@ def _format_errors(exc: ValidationError, source: str, marks: dict[tuple, int | s
     for error in exc.errors(include_url=False):
         loc = [part for part in error["loc"] if not _is_union_tag(part)]
         message = _explain(error)
+        if loc and loc[-1] == "[key]":  # a mapping key of the wrong type: name the mapping and the key
+            key, loc = loc[-2], loc[:-2]
+            lines.append(f"{_where(source, _line_for(tuple(loc), marks))}: {_join(loc) or '(top level)'}: the key {shorten(repr(key), 80)} is not a name; keys here are text")
+            continue
         match = _PATH_PREFIX.match(message)
         if match and error["type"] == "value_error":
             # Model validators name the field they reject at the start of their message.

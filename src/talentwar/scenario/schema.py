@@ -19,6 +19,7 @@ DEFAULT_STAGES = (
     "post_training",
     "inference_efficiency",
 )
+MAX_CONCENTRATION = 10_000.0  # beta and Dirichlet concentrations: draws within about 1% of the mean already; the samplers slow past it
 LATEST_START_MONTHS = 6  # the latest start date a mover can negotiate (M9); each month allowed is a column of the compiled month
 PULLS = ("cash", "equity", "compute", "autonomy", "mission")
 
@@ -87,7 +88,7 @@ class Beta(Strict):
 
     dist: Literal["beta"]
     mean: Annotated[float, Field(gt=0.0, lt=1.0)]
-    concentration: Positive
+    concentration: Annotated[float, Field(gt=0.0, le=MAX_CONCENTRATION)]
 
 
 def _number_is_fixed(value: object) -> object:
@@ -235,7 +236,7 @@ class Archetype(Strict):
     compute: NonNegative = 0.0
     autonomy: NonNegative = 0.0
     mission: NonNegative = 0.0
-    concentration: Positive | None = None
+    concentration: Annotated[float, Field(gt=0.0, le=MAX_CONCENTRATION)] | None = None
 
     @model_validator(mode="after")
     def _some_weight(self) -> Archetype:
