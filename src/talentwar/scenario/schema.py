@@ -19,7 +19,8 @@ DEFAULT_STAGES = (
     "post_training",
     "inference_efficiency",
 )
-MAX_CONCENTRATION = 10_000.0  # beta and Dirichlet concentrations: draws within about 1% of the mean already; the samplers slow past it
+MAX_MAGNITUDE = 1e9  # k$ of a valuation (a trillion dollars) is the largest number a scenario needs
+MIN_CONCENTRATION, MAX_CONCENTRATION = 0.01, 10_000.0  # beta and Dirichlet concentrations: below, draws sit at 0 or 1 and the samplers fail; above, within 1% of the mean
 LATEST_START_MONTHS = 6  # the latest start date a mover can negotiate (M9); each month allowed is a column of the compiled month
 PULLS = ("cash", "equity", "compute", "autonomy", "mission")
 
@@ -52,6 +53,14 @@ Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True, allow_inf_nan=False)  # .nan passes every range check
+
+    @model_validator(mode="after")
+    def _computable(self):
+        # A finite number can still overflow the engine's 32-bit arithmetic (a salary of 1e308 k$).
+        for name, value in self:
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) > MAX_MAGNITUDE:
+                raise ValueError(f"{name}: {value:.3g} is beyond what the model computes with; no number in a scenario is larger than 1e9 (k$ of a valuation: a trillion dollars)")
+        return self
 
 
 # ---------------------------------------------------------------- distributions
@@ -88,7 +97,7 @@ class Beta(Strict):
 
     dist: Literal["beta"]
     mean: Annotated[float, Field(gt=0.0, lt=1.0)]
-    concentration: Annotated[float, Field(gt=0.0, le=MAX_CONCENTRATION)]
+    concentration: Annotated[float, Field(ge=MIN_CONCENTRATION, le=MAX_CONCENTRATION)]
 
 
 def _number_is_fixed(value: object) -> object:
@@ -236,7 +245,7 @@ class Archetype(Strict):
     compute: NonNegative = 0.0
     autonomy: NonNegative = 0.0
     mission: NonNegative = 0.0
-    concentration: Annotated[float, Field(gt=0.0, le=MAX_CONCENTRATION)] | None = None
+    concentration: Annotated[float, Field(ge=MIN_CONCENTRATION, le=MAX_CONCENTRATION)] | None = None
 
     @model_validator(mode="after")
     def _some_weight(self) -> Archetype:
