@@ -44,7 +44,7 @@ def test_simulate_checks_the_same_limits():
         pytest.param("archetypes.scholar.cash=.inf", "archetypes.scholar.cash: expected a finite number (not .nan or .inf) (got inf)", id="inf"),
         pytest.param("firms[0].population[0].salary.sigma=100", "salary.sigma: must be <= 3.0 (got 100)", id="huge-sigma"),
         pytest.param("archetypes.scholar.concentration=1000000", "archetypes.scholar.concentration: must be <= 10000.0", id="huge-concentration"),
-        pytest.param("firms[0].population[0].salary=1e308", "salary.value: 1e+308 is beyond what the model computes with", id="overflowing-salary"),
+        pytest.param("firms[0].population[0].salary=1.0e+308", "salary.value: 1e+308 is beyond what the model computes with", id="overflowing-salary"),
         pytest.param("archetypes={1: {cash: 1}}", "archetypes: the key 1 is not a name; keys here are text", id="number-as-key"),
     ],
 )
