@@ -10,6 +10,7 @@ accepted runs to finite outputs. `tests/test_fuzz.py` runs a few hundred cases; 
 from __future__ import annotations
 
 import copy
+import math
 import random
 import signal
 import tempfile
@@ -69,8 +70,8 @@ def _get(node: Any, path: tuple) -> Any:
 
 
 def _value(rng: random.Random, old: Any) -> Any:
-    if rng.random() < 0.5 and isinstance(old, (int, float)) and not isinstance(old, bool):
-        return rng.choice([old * 10 ** rng.randint(-6, 12), -old, old + rng.uniform(-1, 1), int(old * rng.randint(0, 1000))])
+    if rng.random() < 0.5 and isinstance(old, (int, float)) and not isinstance(old, bool) and math.isfinite(old) and abs(old) < 1e300:
+        return rng.choice([old * 10.0 ** rng.randint(-6, 12), -old, old + rng.uniform(-1, 1), int(old * rng.randint(0, 1000))])
     value = rng.choice(HOSTILE)
     return yaml.safe_load(value) if isinstance(value, str) and value.startswith((".", "-.")) else copy.deepcopy(value)
 
