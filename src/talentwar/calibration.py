@@ -31,6 +31,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Callable
 
 from talentwar.scenario import Scenario
+from talentwar.simulation import NonFiniteError
 
 TARGETS = ("b", "c", "e", "g")
 HELD_OUT = ("a", "d", "f")
@@ -184,7 +185,12 @@ def calibrate(
 
     def objective(trial) -> float:
         values = {p.name: trial.suggest_float(p.name, p.low, p.high, log=p.log) for p in PARAMETERS}
-        results = run_validation(TARGETS, apply(base, values), replications=replications, seed=seed)
+        try:
+            results = run_validation(TARGETS, apply(base, values), replications=replications, seed=seed)
+        except NonFiniteError:
+            if trial.number == 0:  # the scenario's own values: a problem to report, not a point to avoid
+                raise
+            return len(TARGETS) * ZMAX**2  # parameters the model cannot compute with score as badly as unmeasurable moments
         measured[trial.number] = results
         return sum(residual(r.value.mean if r.value else None, r.band)[2] ** 2 for r in results)
 
@@ -196,6 +202,8 @@ def calibrate(
         if progress:
             progress(done, trials, study.best_value)
     best, first = study.best_trial, study.trials[0]
+    if best.number not in measured:
+        raise ValueError("no trial ran to finite outputs; check the scenario's values")
 
     moments = []
     for at_best, at_start in zip(measured[best.number], measured[first.number]):

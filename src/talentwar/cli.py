@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from contextlib import contextmanager
 from importlib.metadata import version
 from pathlib import Path
 from typing import Annotated, NoReturn, Optional
@@ -194,7 +195,7 @@ def run(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from talentwar import simulate
-    from talentwar.simulation import MemoryEstimateError, NonFiniteError, prepare
+    from talentwar.simulation import MemoryEstimateError, prepare
 
     try:
         prepare(loaded, replications, months, seed)  # refuse a run that cannot fit before showing progress
@@ -202,7 +203,7 @@ def run(
         fail([f"{shorten(scenario)}: {exc}"])
     with Progress(TextColumn("replications"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err) as bar:
         task = bar.add_task("simulate", total=None)
-        try:
+        with _refused_runs(scenario, bar):
             result = simulate(
                 loaded,
                 replications=replications,
@@ -211,9 +212,6 @@ def run(
                 batch_size=batch_size,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
             )
-        except NonFiniteError as exc:
-            bar.stop()
-            fail([f"{shorten(scenario)}: {exc}"])
     out.print(summary_table(result.summary()))
     with _open_store(store) as runs:
         run_id = runs.save(result)
@@ -270,14 +268,15 @@ def claims(
     started = time.perf_counter()
     with Progress(TextColumn("simulations {task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err) as bar:
         task = bar.add_task("", total=None)
-        results = run_claims(
-            wanted,
-            loaded,
-            replications=replications,
-            seed=seed,
-            quick=quick,
-            progress=lambda done, total, claim: bar.update(task, completed=done, total=total, description=claim),
-        )
+        with _refused_runs(scenario, bar):
+            results = run_claims(
+                wanted,
+                loaded,
+                replications=replications,
+                seed=seed,
+                quick=quick,
+                progress=lambda done, total, claim: bar.update(task, completed=done, total=total, description=claim),
+            )
     seconds = time.perf_counter() - started
     base, used_replications, used_seed = resolve(loaded, replications, seed, quick)  # what run_claims ran (small with --quick)
     with _open_store(store) as runs:
@@ -389,14 +388,15 @@ def validate(
     started = time.perf_counter()
     with Progress(TextColumn("simulations ({task.description})"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err) as bar:
         task = bar.add_task("", total=None)
-        results = run_validation(
-            wanted,
-            loaded,
-            replications=replications,
-            seed=seed,
-            quick=quick,
-            progress=lambda done, total, fact: bar.update(task, completed=done, total=total, description=fact),
-        )
+        with _refused_runs(scenario, bar):
+            results = run_validation(
+                wanted,
+                loaded,
+                replications=replications,
+                seed=seed,
+                quick=quick,
+                progress=lambda done, total, fact: bar.update(task, completed=done, total=total, description=fact),
+            )
     seconds = time.perf_counter() - started
     if as_json:
         typer.echo(json.dumps([r.to_dict() for r in results], indent=2))
@@ -495,6 +495,18 @@ def validation_table(results) -> Table:
     for r in results:
         table.add_row(f"({r.id}) {r.title}", r.published, f"{band_text(r.band)}\n{r.unit}", f"{value_text(r.value)}\n{r.note}", "pass" if r.passed else "FAIL")
     return table
+
+
+@contextmanager
+def _refused_runs(scenario: str, bar):
+    """A simulation the engine refuses (non-finite outputs, not enough memory): one line, exit 2."""
+    from talentwar.simulation import MemoryEstimateError, NonFiniteError
+
+    try:
+        yield
+    except (NonFiniteError, MemoryEstimateError) as exc:
+        bar.stop()
+        fail([f"{shorten(scenario)}: {exc}"])
 
 
 def _open_store(path: Optional[Path], create: bool = True):
