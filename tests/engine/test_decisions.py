@@ -114,6 +114,37 @@ def test_scheduled_leavers_are_bought_out_at_their_own_valuation(mini):
     np.testing.assert_allclose(np.asarray(imposed.sign_on)[lab], needed[lab], rtol=1e-5)
 
 
+def test_a_resting_researcher_keeps_the_wish_to_leave_that_equity_held_back(mini):
+    """M14: a researcher resting on unvested equity weighs an offer with the stronger of this
+    month's draw of taste and the one they kept when they began to rest."""
+    import jax
+
+    from talentwar.engine.mechanisms import choice
+
+    params, state, view, unvested, offers = first_offers(mini)
+    ahead = choice.forfeits(state, params, unvested)
+
+    def accepted(resting: bool, unrest: float):
+        r = state.researchers._replace(resting=jnp.full_like(state.researchers.resting, resting), unrest=jnp.full_like(state.researchers.unrest, unrest))
+        return np.asarray(choice.decide(state._replace(researchers=r), params, view, offers, ahead, jax.random.key(3)).accepted)
+
+    made = np.asarray(offers.made)
+    fresh = accepted(False, 0.0)
+    assert made.sum() > 5 and 0 < fresh.sum() < made.sum()
+    np.testing.assert_array_equal(accepted(False, 1e3), fresh)  # only the resting keep a taste
+    np.testing.assert_array_equal(accepted(True, -1e3), fresh)  # a weaker kept taste changes nothing
+    np.testing.assert_array_equal(accepted(True, 1e3), made)  # an overwhelming one takes every offer
+
+
+def test_after_a_vesting_date_those_held_back_by_equity_leave(cohort):
+    """With rest-and-vest (M14), people who stayed only for unvested equity keep their wish to leave:
+    quits rise more after the cliff than when each month's wish is drawn afresh."""
+    before, after = _quits_around_the_cliff(talentwar.simulate(cohort))
+    fresh_before, fresh_after = _quits_around_the_cliff(talentwar.simulate(with_mechanisms(cohort, M14=False)))
+    assert after > 1.2 * fresh_after
+    assert after / before > 1.1 * fresh_after / fresh_before
+
+
 def with_start_dates(scenario, within_months: int, lapse_rate: float, **market):
     data = scenario.model_dump()
     data["market"].update(start_dates={"within_months": within_months, "lapse_rate": lapse_rate}, **market)

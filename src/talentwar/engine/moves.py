@@ -50,6 +50,7 @@ def join(
         protected=pick(False, r.protected),
         on_product=pick(False, r.on_product),
         resting=pick(False, r.resting),
+        unrest=pick(0.0, r.unrest),
         pending=r.pending._replace(starts_in=pick(0, r.pending.starts_in)),
         role=r.role if role is None else pick(role, r.role),
         stage=r.stage if stage is None else pick(stage, r.stage),

@@ -70,6 +70,7 @@ def initial_state(key: jax.Array, params: Params, dims: Dims) -> State:
         on_product=jnp.zeros(N, bool),
         wants_ai_role=(rng.uniform(keys[9], (N,)) < params.group_wants_ai_role[group]) & (role > RESEARCH_ENGINEER),
         resting=jnp.zeros(N, bool),
+        unrest=jnp.zeros(N, jnp.float32),
         pending=Pending(
             starts_in=jnp.zeros(N, jnp.int16),
             poacher=firm.astype(jnp.int32),

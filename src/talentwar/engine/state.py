@@ -58,6 +58,7 @@ class Researchers(NamedTuple):
     on_product: jax.Array  # bool [N]: a research hire put on product work (M6)
     wants_ai_role: jax.Array  # bool [N]: infra, data or product staff who want an AI research role (M16)
     resting: jax.Array  # bool [N]: stayed only for unvested equity, resting until it vests (M14)
+    unrest: jax.Array  # float32 [N]: a resting researcher's taste for leaving, kept from the offer they declined (M14)
     pending: Pending  # [N]: an offer taken for a later start date (M9)
 
 

@@ -91,7 +91,8 @@ def step(
     counter_raise = jnp.where(stays, staying_salary - start.salary, 0.0)  # whoever stays gets their counter
     r = start._replace(salary=start.salary + counter_raise)
     r = choice.take_later(r, offers, decision, forced)  # M9: held open until the start date
-    state = state._replace(researchers=rest_and_vest.update(r, decision.held & ~forced, unvested, params))  # M14
+    taste, _ = choice.draws(keys["choice"], unvested.shape[0], None)  # the month's draws of taste (M9)
+    state = state._replace(researchers=rest_and_vest.update(r, decision.held & ~forced, unvested, params, taste))  # M14
     state, transfer = knowledge_transfer.move(state, params, view, offers, accepted)  # M12
     after_poaching = state.researchers
     state, separated = hiring.separate(state, params, keys["separation"], jnp.where(leaving.to_pool, 1.0, 0.0))  # M16: life events

@@ -30,7 +30,9 @@ meanwhile and moves in the month it falls due (start_dates, hold_taken). Nothing
 a vesting date is: a date is worth waiting for when much vests just before it, so quits bunch
 after vesting dates. within_months = 0 (the default) starts every move at once.
 Also returned: who declined but would have moved without the unvested equity they keep, the
-researchers M14 calls resting.
+researchers M14 calls resting. A resting researcher weighs every offer with the stronger of two
+draws of taste, the month's and the one they had when they began to rest (r.unrest, M14): what
+made them want to leave has not gone away, only the forfeit held them.
 """
 
 from __future__ import annotations
@@ -129,6 +131,7 @@ def _decide(
     abroad = (params.region[there] != r.region) & from_rival(offers, params)
     gain = gain - params.switching_cost - params.cross_region_cost * abroad
     gain = gain + hierarchy.choice_term(r, params)  # low morale makes leaving attractive (M13)
+    noise = jnp.where(r.resting, jnp.maximum(r.unrest, noise), noise)  # M14: the resting keep what made them want to leave
     gain = gain + params.temperature * noise
     use_utility = switch(params, "M9") > 0
 

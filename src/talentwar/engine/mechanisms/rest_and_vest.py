@@ -3,21 +3,32 @@
 A researcher who declines an offer they would have accepted without their unvested equity
 (the same draw of taste, with the equity kept on the staying side removed) stays only for the
 equity: they rest, working at (1 - productivity_loss) research productivity, until their grant
-has fully vested or they move. Switched off, nobody rests.
+has fully vested or they move.
+
+A resting researcher still wants to leave: they keep the draw of taste that made them want to
+move (`unrest`) and weigh every later offer with the stronger of it and the month's own draw (M9),
+so as their grants vest and the forfeit shrinks, the next offer that would have tempted them
+then takes them.
+Grants delay such departures rather than prevent them (Aldatmaz, Ouimet and Van Wesep 2018: "long-
+vesting BBSO plans delay, instead of prevent, turnover"; Gong, Zhang and Zhou 2026: quits bunch
+after vesting dates, 3-5 months of delayed turnover). Switched off, nobody rests.
 """
 
 from __future__ import annotations
 
 import jax
+import jax.numpy as jnp
 
 from talentwar.engine.params import Params
 from talentwar.engine.state import Researchers
 from talentwar.engine.switches import switch
 
 
-def update(r: Researchers, held_by_equity: jax.Array, unvested: jax.Array, params: Params) -> Researchers:
-    resting = (r.resting | (held_by_equity & (switch(params, "M14") > 0))) & (unvested > 0)
-    return r._replace(resting=resting)
+def update(r: Researchers, held_by_equity: jax.Array, unvested: jax.Array, params: Params, taste: jax.Array) -> Researchers:
+    """Who rests after this month's choices; `taste` [N] is each researcher's draw of taste in them (M9)."""
+    starts = held_by_equity & ~r.resting & (switch(params, "M14") > 0)
+    resting = (r.resting | starts) & (unvested > 0)
+    return r._replace(resting=resting, unrest=jnp.where(starts, taste, r.unrest))
 
 
 def productivity(r: Researchers, params: Params) -> jax.Array:
