@@ -6,7 +6,8 @@
     result.summary()
 
 `run_claims` runs the seeds' claims C1-C14 as experiments (docs/claims.md); `run_validation` runs
-the published facts the model must reproduce (docs/validation.md).
+the published facts the model must reproduce (docs/validation.md); `explore` runs an experiment
+file over many worlds and returns an `Exploration` (`.results`, `.sobol()`, `.prim()`; docs/explore.md).
 The engine (JAX) is imported on first use of `simulate`, `run_claims` or `Result`, so that the scenario
 tools and the command line start quickly.
 """
@@ -15,7 +16,7 @@ from talentwar.scenario import Scenario, ScenarioError, load_scenario
 
 __version__ = "0.1.0"
 
-__all__ = ["Result", "Scenario", "ScenarioError", "__version__", "load_run", "load_scenario", "run_claims", "run_validation", "simulate"]
+__all__ = ["Exploration", "Result", "Scenario", "ScenarioError", "__version__", "explore", "load_run", "load_scenario", "run_claims", "run_validation", "simulate"]
 
 
 def __getattr__(name: str):
@@ -27,6 +28,10 @@ def __getattr__(name: str):
         from talentwar.claims import run_claims as value
     elif name == "run_validation":
         from talentwar.validation import run_validation as value
+    elif name == "explore":
+        from talentwar.exploration import explore as value
+    elif name == "Exploration":
+        from talentwar.exploration import Exploration as value
     elif name == "Result":
         from talentwar.results import Result as value
     else:

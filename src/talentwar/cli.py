@@ -7,6 +7,7 @@ and `--help` answer at once.
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 from contextlib import contextmanager
@@ -17,6 +18,7 @@ from typing import Annotated, NoReturn, Optional
 import typer
 import yaml
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from talentwar.scenario import ScenarioError, builtin_names, builtin_text, json_schema, load_scenario, scale_market, to_yaml
@@ -40,7 +42,7 @@ SHORT_LABELS = {
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Monte Carlo simulator of the frontier-AI talent market.")
 scenario_app = typer.Typer(no_args_is_help=True, help="List, show, check and describe scenario files.")
 app.add_typer(scenario_app, name="scenario")
-runs_app = typer.Typer(no_args_is_help=True, help="List, show, compare, export and delete the runs in the run store.")
+runs_app = typer.Typer(no_args_is_help=True, help="List, show, compare, export and delete the runs (simulations, claims, explorations) in the run store.")
 app.add_typer(runs_app, name="runs")
 
 out = Console(highlight=False)
@@ -418,6 +420,9 @@ def validate(
 
 @app.command()
 def calibrate(
+    file: Annotated[
+        Optional[str], typer.Argument(metavar="[FILE]", help="An experiment file with uncertainties, targets and abc: fit them by ABC-SMC (docs/explore.md). Without it: fit the behavioural parameters to the validation facts.")
+    ] = None,
     scenario: Annotated[str, typer.Option(help="A built-in name or a YAML file: the scenario whose parameters are fitted.")] = DEFAULT_SCENARIO,
     trials: Annotated[int, typer.Option(min=1, max=10_000, help="Points of parameter space tried (the first is the scenario's own).")] = 40,
     replications: Annotated[int, typer.Option(min=2, max=10_000, help="Per experiment of each trial.")] = 24,
@@ -428,8 +433,15 @@ def calibrate(
     write_into: Annotated[
         Optional[list[Path]], typer.Option("--write-into", help="Scenario YAML files to write the fitted values into (comments kept); repeatable.")
     ] = None,
+    store: StorePath = None,
 ) -> None:
-    """Fit the behavioural parameters marked "assumption" to published facts (simulated method of moments)."""
+    """Fit the behavioural parameters to published facts (simulated method of moments), or an experiment's uncertainties to observed moments (ABC-SMC)."""
+    if file is not None:
+        given = [name for name, used in (("--scenario", scenario != DEFAULT_SCENARIO), ("--trials", trials != 40), ("--replications", replications != 24),
+                                          ("--seed", seed is not None), ("--out", out_dir is not None), ("--write-into", bool(write_into))) if used]
+        if given:
+            fail([f"calibrate {shorten(file)}: {', '.join(given)} belong to fitting the behavioural parameters; the experiment file's abc section sets an ABC fit"])
+        return _calibrate_file(file, quick, as_json, store)
     if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
         fail([f"--out {out_dir}: is a file; give a folder to write the calibration into"])
     for target in write_into or []:
@@ -484,6 +496,249 @@ def calibrate(
         except (ValueError, OSError) as exc:
             fail([f"--write-into {target}: {exc}"])
         (err if as_json else out).print(f"wrote the fitted values into {target}", markup=False, soft_wrap=True)
+
+
+@app.command()
+def explore(
+    file: Annotated[str, typer.Argument(metavar="FILE|analyze", help="An experiment YAML file (docs/explore.md); or `analyze` and a stored exploration's id.")],
+    run_id: Annotated[Optional[str], typer.Argument(metavar="[ID]", help="With analyze: the exploration (id, prefix or 'latest').")] = None,
+    quick: Annotated[bool, typer.Option("--quick", help="A small version of the same design (the file's quick: section and a smaller market): a first look, not an answer.")] = False,
+    workers: Annotated[int, typer.Option(min=1, max=256, help="Local processes running blocks of points at once (each compiles once).")] = 1,
+    ray: Annotated[Optional[str], typer.Option("--ray", metavar="ADDRESS", help="Run the blocks on a Ray cluster: 'auto', an address, or 'local' (needs talentwar[ray]).")] = None,
+    resume: Annotated[Optional[str], typer.Option("--resume", metavar="ID", help="Run only the points of a stopped exploration that have no outcomes yet.")] = None,
+    posterior: Annotated[Optional[str], typer.Option("--posterior", metavar="ID", help="Draw the uncertainties of a stored calibration (talentwar calibrate FILE) from its posterior.")] = None,
+    outcome: Annotated[Optional[str], typer.Option("--outcome", help="analyze: the outcome to analyse (default: each).")] = None,
+    prim: Annotated[Optional[str], typer.Option("--prim", metavar="CONDITION", help="analyze: find the box where e.g. 'core_retention[lean_lab] < 0.8' holds (PRIM).")] = None,
+    threshold: Annotated[float, typer.Option(min=0.05, max=1.0, help="analyze --prim: the density the box should reach.")] = 0.8,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary (run id, points, replications, outcomes) or the analysis as JSON.")] = False,
+    store: StorePath = None,
+) -> None:
+    """Run an experiment over many worlds (sampled with SALib) into the run store, or analyze one: Sobol or Morris indices, feature scores, PRIM boxes."""
+    if file == "analyze":
+        if resume or quick or ray or posterior or workers != 1:
+            fail(["explore analyze: --quick, --workers, --ray, --resume and --posterior belong to running an experiment, not to analysing one"])
+        return _explore_analyze(run_id or "latest", outcome, prim, threshold, as_json, store)
+    if run_id is not None:
+        fail([f"explore {shorten(file)} {shorten(run_id)}: give one experiment file (or `explore analyze ID`)"])
+    if outcome or prim:
+        fail(["explore: --outcome and --prim belong to `talentwar explore analyze ID`"])
+    _check_settings()
+    from talentwar.exploration import ExperimentError, load_experiment
+
+    try:
+        plan = load_experiment(file, quick=quick)
+    except ExperimentError as exc:
+        fail(exc.problems)
+    import time
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    from talentwar.exploration import Exploration
+    from talentwar.exploration.runner import explore as run_exploration
+    from talentwar.results.store import StoreError
+
+    started, stored = time.perf_counter(), []
+    with _open_store(store) as runs:
+        try:
+            if posterior is not None:
+                plan = plan.with_posterior(runs.posterior(runs.resolve(posterior)))
+            with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(), console=err) as bar:
+                task = bar.add_task("checking points", total=None)
+                run_exploration(
+                    plan, runs, resume=resume, workers=workers, ray=ray, started=stored.append,
+                    progress=lambda done, total, what: bar.update(task, completed=done, total=total, description=f"{what} (point x replication)" if what == "running" else what),
+                )
+        except (ExperimentError, StoreError) as exc:
+            fail(exc.problems if isinstance(exc, ExperimentError) else [str(exc)])
+        except KeyboardInterrupt:
+            if stored:
+                typer.echo(f"interrupted; exploration {stored[0]} keeps every finished block: resume with talentwar explore {shorten(file)} --resume {stored[0]}", err=True)
+                raise typer.Exit(130) from None
+            raise
+        exploration = Exploration(runs.exploration(stored[0]), runs.explore_outcomes(stored[0]))
+    seconds = time.perf_counter() - started
+    values = exploration.results[exploration.outcome_names].to_numpy(float)
+    summary = {
+        "run_id": exploration.run_id,
+        "experiment": plan.experiment.name,
+        "design": plan.experiment.design.method,
+        "points": len(exploration.points),
+        "replications": plan.replications,
+        "months": plan.months,
+        "outcomes": exploration.outcome_names,
+        "non_finite_values": sum(not math.isfinite(v) for v in values.ravel()),
+        "seconds": round(seconds, 1),
+        "store": str(runs.path),
+    }
+    if as_json:
+        typer.echo(json.dumps(summary, indent=2))
+        return
+    table = Table(caption=f"means over {_count(len(exploration.points), 'point')} x {_count(plan.replications, 'replication')}: the spread across worlds")
+    for column in ("outcome", "min", "median", "max"):
+        table.add_column(column)
+    means = exploration.means()
+    for name in exploration.outcome_names:
+        table.add_row(escape(name), _number(means[name].min()), _number(means[name].median()), _number(means[name].max()))
+    out.print(table)
+    if summary["non_finite_values"]:
+        err.print(f"warning: {summary['non_finite_values']:,} outcome values are not finite (NaN or infinite); analyses skip nothing, so check the ranges", markup=False)
+    out.print(
+        f"exploration {exploration.run_id}: {_count(summary['points'], 'point')} x {_count(plan.replications, 'replication')} x {_count(plan.months, 'month')}, "
+        f"{seconds:.1f} s; stored in {runs.path}. Analyse it with: talentwar explore analyze {exploration.run_id}",
+        markup=False,
+        soft_wrap=True,
+    )
+
+
+def _explore_analyze(run_id: str, outcome: Optional[str], prim: Optional[str], threshold: float, as_json: bool, store: Optional[Path]) -> None:
+    from talentwar.exploration import AnalysisError, Exploration
+    from talentwar.results.store import StoreError
+
+    def load(runs, full_id):
+        try:
+            return Exploration(runs.exploration(full_id), runs.explore_outcomes(full_id))
+        except StoreError as exc:
+            fail([str(exc)])
+
+    exploration = _stored(store, run_id, load)
+    report: dict = {"run_id": exploration.run_id, "design": exploration.method, "points": len(exploration.points), "complete": exploration.complete}
+    try:
+        names = [exploration.outcome(outcome)] if outcome else exploration.outcome_names
+        if exploration.method in ("sobol", "morris") and exploration.complete:
+            analyse = exploration.sobol if exploration.method == "sobol" else exploration.morris
+            report[exploration.method] = {name: analyse(name) for name in names}
+        report["feature_scores"] = exploration.feature_scores()[names] if len(exploration.means()) >= 4 else None
+        report["prim"] = exploration.prim(prim, threshold) if prim else None
+    except AnalysisError as exc:
+        fail([f"explore analyze {run_id}: {exc}"])
+    if as_json:
+        typer.echo(json.dumps(_analysis_json(report), indent=2))
+        return
+    out.print(
+        f"exploration {exploration.run_id}: {exploration.method} design, {_count(len(exploration.points), 'point')}"
+        + ("" if exploration.complete else " (not finished: resume it to complete the design)"),
+        markup=False,
+    )
+    for method in ("sobol", "morris"):
+        for name, frame in (report.get(method) or {}).items():
+            out.print(_sensitivity_table(method, name, frame))
+    if report["feature_scores"] is not None:
+        scores = report["feature_scores"]
+        table = Table(caption="feature scores: the share of each outcome's variation across points each factor explains (extra trees)")
+        table.add_column("factor")
+        for name in scores.columns:
+            table.add_column(escape(name))
+        for factor, row in scores.iterrows():
+            table.add_row(str(factor), *[f"{v:.3f}" for v in row])
+        out.print(table)
+    box = report["prim"]
+    if box is not None:
+        table = Table(caption=f"PRIM box where {escape(box.condition)}: coverage {box.coverage:.2f} (of {box.cases} such points), density {box.density:.2f}, mass {box.mass:.2f}")
+        for column in ("factor", "low", "high", "values inside", "quasi p-value"):
+            table.add_column(column)
+        for factor, row in box.limits.iterrows():
+            table.add_row(str(factor), f"{row['low']:.4g}", f"{row['high']:.4g}", row["values"], f"{row['qp']:.2g}")
+        out.print(table)
+
+
+def _sensitivity_table(method: str, outcome: str, frame) -> Table:
+    if method == "sobol":
+        table = Table(caption=f"Sobol indices of {escape(outcome)}, 95% bootstrap intervals (S1: alone; ST: with all interactions)")
+        columns = (("S1", "S1_low", "S1_high"), ("ST", "ST_low", "ST_high"))
+    else:
+        table = Table(caption=f"Morris screening of {escape(outcome)}: mu* with its 95% bootstrap interval; sigma: interactions or nonlinearity")
+        columns = (("mu_star", "mu_star_low", "mu_star_high"),)
+    table.add_column("factor")
+    for value, _, _ in columns:
+        table.add_column(value)
+    if method == "morris":
+        table.add_column("sigma")
+    for factor, row in frame.iterrows():
+        cells = [f"{_number(row[v])} [{_number(row[lo])}, {_number(row[hi])}]" for v, lo, hi in columns]
+        if method == "morris":
+            cells.append(_number(row["sigma"]))
+        table.add_row(str(factor), *cells)
+    return table
+
+
+def _analysis_json(report: dict) -> dict:
+    def records(frame):
+        return [{"factor": str(index), **{k: _finite_or_none(v) for k, v in row.items()}} for index, row in frame.iterrows()]
+
+    result = {k: report[k] for k in ("run_id", "design", "points", "complete")}
+    for method in ("sobol", "morris"):
+        if report.get(method):
+            result[method] = {name: {"indices": records(frame), **({"second_order": [{k: _finite_or_none(v) if k.startswith("S2") else v for k, v in pair.items()} for pair in frame.attrs["second_order"].to_dict("records")]} if "second_order" in frame.attrs else {})} for name, frame in report[method].items()}
+    if report.get("feature_scores") is not None:
+        result["feature_scores"] = {name: {str(f): float(v) for f, v in column.items()} for name, column in report["feature_scores"].items()}
+    if report.get("prim") is not None:
+        result["prim"] = report["prim"].to_dict()
+    return result
+
+
+def _finite_or_none(value):
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def _calibrate_file(file: str, quick: bool, as_json: bool, store: Optional[Path]) -> None:
+    _check_settings()
+    from talentwar.exploration import ExperimentError, load_experiment
+
+    try:
+        plan = load_experiment(file, quick=quick, purpose="calibrate")
+    except ExperimentError as exc:
+        fail(exc.problems)
+    _open_store(store).close()  # a bad store fails now, not after the fit
+
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from talentwar.exploration.abc import calibrate_experiment
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err) as bar:
+        task = bar.add_task("ABC-SMC: sampling the prior", total=None)
+
+        def progress(simulations: int, generation: int, epsilon: float) -> None:
+            shown = "" if epsilon == float("inf") else f", epsilon {epsilon:.3g}"
+            bar.update(task, description=f"ABC-SMC generation {generation + 1}: {simulations:,} particles simulated{shown}")
+
+        posterior = calibrate_experiment(plan, progress)
+    with _open_store(store) as runs:
+        run_id = runs.save_calibration(plan, posterior)
+    summary = posterior.summary(plan.factors)
+    checks = posterior.checks
+    if as_json:
+        typer.echo(json.dumps({
+            "run_id": run_id,
+            "experiment": plan.experiment.name,
+            "particles": len(posterior.particles),
+            "generations": len(posterior.epsilons),
+            "epsilons": posterior.epsilons,
+            "simulations": posterior.simulations,
+            "seconds": round(posterior.seconds, 1),
+            "posterior": [{"uncertainty": name, **{k: _finite_or_none(v) for k, v in row.items()}} for name, row in summary.iterrows()],
+            "fitted": [_check_json(row) for row in checks[~checks["held_out"]].to_dict("records")],
+            "held_out": [_check_json(row) for row in checks[checks["held_out"]].to_dict("records")],
+        }, indent=2))
+        return
+    table = Table(caption=f"posterior of {len(posterior.particles)} weighted particles after {_count(len(posterior.epsilons), 'generation')} (epsilon {posterior.epsilons[-1]:.3g} standard errors)")
+    for column in ("uncertainty", "prior", "posterior mean [95%]"):
+        table.add_column(column)
+    for name, row in summary.iterrows():
+        table.add_row(str(name), f"[{_number(row['prior_low'])}, {_number(row['prior_high'])}]", f"{_number(row['mean'])} [{_number(row['low'])}, {_number(row['high'])}]")
+    out.print(table)
+    table = Table(caption="predictive check: the last generation's simulated moments against each target; z = (mean - observed) / se")
+    for column in ("target", "kind", "observed (se)", "model mean [95%]", "z"):
+        table.add_column(column)
+    for row in checks.to_dict("records"):
+        table.add_row(escape(row["target"]), "held out" if row["held_out"] else "fitted", f"{_number(row['observed'])} ({_number(row['se'])})",
+                      f"{_number(row['mean'])} [{_number(row['low'])}, {_number(row['high'])}]", f"{row['z']:+.2f}")
+    out.print(table)
+    out.print(f"{posterior.simulations:,} particles simulated in {posterior.seconds:.1f} s; stored as calibration {run_id} in {runs.path}", markup=False, soft_wrap=True)
+
+
+def _check_json(row: dict) -> dict:
+    return {k: (_finite_or_none(v) if isinstance(v, float) else v) for k, v in row.items()}
 
 
 def validation_table(results) -> Table:
@@ -571,6 +826,27 @@ def runs_show(run_id: Annotated[str, typer.Argument(help="A run id or a unique p
             from talentwar.claims import ClaimResult
 
             out.print(claims_table([ClaimResult.from_dict(c) for c in runs.claims(full_id)]))
+        elif info["kind"] == "calibration":
+            record = runs.posterior(full_id)
+            checks = record["checks"]
+            out.print(
+                f"experiment {record['name']} ({record['source']}{', quick' if record['quick'] else ''}): {_count(len(record['particles']), 'particle')}\n"
+                + "\n".join(f"{'held out' if row['held_out'] else 'fitted'} {row['target']}: observed {_number(row['observed'])}, model {_number(row['mean'])} "
+                             f"[{_number(row['low'])}, {_number(row['high'])}], z {row['z']:+.2f}" for row in checks.to_dict("records")),
+                markup=False,
+                soft_wrap=True,
+            )
+        elif info["kind"] == "explore":
+            record = runs.exploration(full_id)
+            factors = ", ".join(f"{f['name']} ({f['role']})" for f in record["factors"])
+            out.print(
+                f"experiment {record['name']} ({record['source']}{', quick' if record['quick'] else ''}): {_count(record['points'], 'point')}, "
+                f"{len(record['done']):,} with outcomes{'' if record['finished'] else ' (not finished: --resume ' + info['id'] + ')'}\n"
+                f"factors: {factors}\noutcomes: {', '.join(o['name'] for o in record['outcomes'])}\n"
+                f"analyse it with: talentwar explore analyze {info['id']}",
+                markup=False,
+                soft_wrap=True,
+            )
         else:
             out.print(summary_table(runs.load(full_id).summary()))
 

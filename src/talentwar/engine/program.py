@@ -54,22 +54,25 @@ def configure_compilation_cache() -> Path:
     return path
 
 
-def executable(replicate: Callable, shape: Hashable, width: int, params: Params, outputs: Any) -> Callable:
+def executable(replicate: Callable, shape: Hashable, width: int, params: Params, outputs: Any, lane_params: bool = False) -> Callable:
     """`replicate(params, seed, replication)` vmapped over `width` replications and compiled:
     a function (params, seed, replication ids [width]) -> the tree `outputs` of arrays.
 
     `shape` names what replicate's trace depends on besides the parameters' shapes (the
-    scenario's dimensions and months, say). Built once per process, before any thread runs it.
+    scenario's dimensions and months, say). With `lane_params` every lane has its own parameters:
+    `params` gives one lane's, and the program takes each leaf with a leading axis of `width` (the
+    lanes are parameter points of an exploration). Built once per process, before any thread runs it.
     """
     leaves, tree = jax.tree_util.tree_flatten(params)
-    specs = [jax.ShapeDtypeStruct(np.shape(x), jnp.asarray(x).dtype) for x in leaves]
+    lanes = (width,) if lane_params else ()
+    specs = [jax.ShapeDtypeStruct(lanes + np.shape(x), jnp.asarray(x).dtype) for x in leaves]
     specs += [jax.ShapeDtypeStruct((), jnp.uint32), jax.ShapeDtypeStruct((width,), jnp.int32)]
-    key = (shape, width, tree, tuple((s.shape, str(s.dtype)) for s in specs))
+    key = (shape, width, lane_params, tree, tuple((s.shape, str(s.dtype)) for s in specs))
     if key not in _PROGRAMS:
         configure_compilation_cache()
 
         def flat(*arrays):
-            batched = jax.vmap(replicate, in_axes=(None, None, 0))
+            batched = jax.vmap(replicate, in_axes=(0 if lane_params else None, None, 0))
             return jax.tree_util.tree_leaves(batched(jax.tree_util.tree_unflatten(tree, arrays[:-2]), *arrays[-2:]))
 
         exported = _exported(flat, key, specs)

@@ -225,6 +225,81 @@ def run_replications(
     return jax.tree_util.tree_unflatten(OUTPUTS, outputs)
 
 
+def point_groups(points: np.ndarray, replications: int, width: int) -> np.ndarray:
+    """The pairs (point, replication) of `points` x range(replications), packed into lane groups.
+
+    Pair (p, r) always runs in lane (p + r) mod `width`, so its numbers depend on (seed, p, r) and
+    p's parameters alone, never on which other points share its block, process or machine (the
+    lane's position in the vector can change the last bits, see the module's docstring). The
+    points' program is not the plain run's (its parameters are per lane), so a point's numbers
+    agree with a plain run of its scenario to rounding, not bit for bit.
+    Returns [groups, width, 2] of (index into `points`, replication), -1 in padding.
+    """
+    points = np.asarray(points, np.int64)
+    index = np.repeat(np.arange(len(points)), replications)
+    replication = np.tile(np.arange(replications), len(points))
+    lane = (points[index] + replication) % width
+    order = np.argsort(lane, kind="stable")
+    lane_sorted = lane[order]
+    rank = np.arange(len(order)) - np.searchsorted(lane_sorted, lane_sorted)  # position within its lane
+    groups = np.full((int(rank.max()) + 1 if len(rank) else 0, width, 2), -1, np.int64)
+    groups[rank, lane_sorted, 0] = index[order]
+    groups[rank, lane_sorted, 1] = replication[order]
+    return groups
+
+
+def _firm_metrics(params: Params, seed: jax.Array, replication: jax.Array, months: int, dims: Dims) -> jax.Array:
+    return replicate(params, seed, replication, months, dims)[1].firm_metrics
+
+
+def run_points(
+    params: Params,
+    points: np.ndarray,
+    dims: Dims,
+    months: int,
+    seed: int,
+    replications: int,
+    width: int,
+    reduce: Callable[[np.ndarray], np.ndarray],
+    progress: Callable[[int, int], None] | None = None,
+) -> np.ndarray:
+    """Replications 0..replications-1 of several parameter points, the points as lanes of one
+    compiled program: nothing recompiles between points.
+
+    `params` holds every point's parameters, each leaf with a leading axis of len(points) (the
+    shapes and switches equal for all of them); `points` numbers them in their design. Each lane
+    group's monthly firm metrics [width, months, firms, metrics] go through `reduce` as soon as it
+    finishes, which returns [width, outcomes]; the run returns [len(points), replications, outcomes].
+    Replication r uses the same random numbers at every point (common random numbers).
+    """
+    lane_leaves = jax.tree_util.tree_map(lambda x: x[0], params)
+    fn = program.executable(functools.partial(_firm_metrics, months=months, dims=dims), (dims, months, "firm_metrics"), width, lane_leaves, jax.tree_util.tree_structure(0), lane_params=True)
+    groups = point_groups(points, replications, width)
+    seed_array = jnp.asarray(seed, jnp.uint32)
+    out: list[np.ndarray] = []
+    allocate = threading.Lock()
+
+    def run_group(group: np.ndarray) -> None:
+        valid = group[:, 0] >= 0
+        index, replication = np.where(valid, group[:, 0], 0), np.where(valid, group[:, 1], 0)
+        lane_params = jax.tree_util.tree_map(lambda x: jnp.asarray(np.take(x, index, axis=0)), params)
+        reduced = np.asarray(reduce(np.asarray(jax.device_get(fn(lane_params, seed_array, jnp.asarray(replication, jnp.int32))))))
+        with allocate:
+            if not out:
+                out.append(np.full((len(points), replications) + reduced.shape[1:], np.nan, reduced.dtype))
+            out[0][index[valid], replication[valid]] = reduced[valid]
+
+    group_bytes = width * bytes_per_replication(dims, months, 0)
+    workers = max(1, min(len(groups), concurrent_groups(), memory_budget() // max(group_bytes, 1)))
+    done = 0
+    with ThreadPoolExecutor(workers) as pool:
+        for group, _ in zip(groups, pool.map(run_group, groups), strict=True):
+            done += int((group[:, 0] >= 0).sum())
+            if progress is not None:
+                progress(done, len(points) * replications)
+    return out[0]
+
+
 def concurrent_groups() -> int:
     """Lane groups to run at once: the CPU cores (at most 4) on a CPU backend, else 1; TALENTWAR_THREADS overrides."""
     threads = setting("TALENTWAR_THREADS")

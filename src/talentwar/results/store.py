@@ -8,8 +8,15 @@
 Tables: `runs` (one row per run: id, time, talentwar version, kind, scenario name, the resolved
 scenario as YAML and its SHA-256, seed, replications, months, wall time), `metrics`, `moves`
 and `investors` (the Result's frames with a `run_id` column), `finals` (the final snapshot as
-Parquet bytes, since its columns depend on the stages) and `claims` (one row per claim of a
-claims run, with its JSON). A run is written in a single transaction: killed at any point
+Parquet bytes, since its columns depend on the stages), `claims` (one row per claim of a
+claims run, with its JSON), and for an exploration (`talentwar explore`, kind "explore")
+`explorations` (its experiment file, factors and outcomes), `explore_points` (each point's value
+and SALib draw per factor) and `explore_outcomes` (one row per point, replication and outcome,
+added block by block as the work goes, each block in its own transaction: an exploration that is
+stopped keeps its finished blocks and resumes from them); a calibration (`talentwar calibrate FILE`,
+kind "calibration") keeps its record in `explorations` too, its posterior in `posterior_particles`
+(one row per particle and uncertainty, with the particle's weight) and its predictive check in
+`posterior_checks`. A run is written in a single transaction: killed at any point
 (kill -9, a full disk) it leaves no partial run visible, and DuckDB's write-ahead log keeps what
 was already committed intact. Ctrl-C during a write waits for it to finish (a second or two) and
 then interrupts, so finished work is kept and `SAVED` says truthfully what was stored.
@@ -33,6 +40,7 @@ from datetime import datetime, timezone
 from importlib.metadata import version
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from talentwar.engine.metrics import MOVE_KINDS, metric_names
@@ -57,9 +65,19 @@ CREATE TABLE IF NOT EXISTS moves (
 CREATE TABLE IF NOT EXISTS investors (run_id VARCHAR, replication INTEGER, month SMALLINT, investor VARCHAR, portfolio_value DOUBLE);
 CREATE TABLE IF NOT EXISTS finals (run_id VARCHAR, parquet BLOB);
 CREATE TABLE IF NOT EXISTS claims (run_id VARCHAR, claim VARCHAR, verdict VARCHAR, effect DOUBLE, low DOUBLE, high DOUBLE, detail VARCHAR);
+CREATE TABLE IF NOT EXISTS explorations (
+    run_id VARCHAR, name VARCHAR, source VARCHAR, experiment_yaml VARCHAR, quick BOOLEAN, factors VARCHAR, outcomes VARCHAR,
+    points INTEGER, finished BOOLEAN, posterior VARCHAR
+);
+CREATE TABLE IF NOT EXISTS explore_points (run_id VARCHAR, point INTEGER, factor VARCHAR, value DOUBLE, sampled DOUBLE);
+CREATE TABLE IF NOT EXISTS explore_outcomes (run_id VARCHAR, point INTEGER, replication INTEGER, outcome VARCHAR, value DOUBLE);
+CREATE TABLE IF NOT EXISTS posterior_particles (run_id VARCHAR, particle INTEGER, weight DOUBLE, factor VARCHAR, value DOUBLE);
+CREATE TABLE IF NOT EXISTS posterior_checks (
+    run_id VARCHAR, target VARCHAR, held_out BOOLEAN, observed DOUBLE, se DOUBLE, mean DOUBLE, low DOUBLE, high DOUBLE, z DOUBLE, source VARCHAR
+);
 """
 FRAMES = ("metrics", "moves", "investors")
-DATA_TABLES = (*FRAMES, "finals", "claims")
+DATA_TABLES = (*FRAMES, "finals", "claims", "explorations", "explore_points", "explore_outcomes", "posterior_particles", "posterior_checks")
 
 
 SAVED: list[str] = []  # ids of the runs this process has stored, for an honest word on Ctrl-C
@@ -157,6 +175,103 @@ class RunStore:
         SAVED.append(run_id)
         return run_id
 
+    def start_exploration(self, plan, values: pd.DataFrame, sampled: pd.DataFrame) -> str:
+        """Record an exploration before it runs: its experiment, base scenario and every point's
+        values and SALib draws (one row per point, one column per factor; explore/design.py).
+        Outcomes follow block by block (`add_outcomes`)."""
+        long = values.astype(float).reset_index().melt(id_vars="point", var_name="factor", value_name="value")
+        long["sampled"] = sampled.astype(float).reset_index().melt(id_vars="point", var_name="factor", value_name="sampled")["sampled"]
+        with self._transaction() as (con, run_id):
+            self._insert_run(con, run_id, "explore", plan.base, plan.seed, plan.replications, plan.months, 0.0, 0)
+            con.execute(
+                "INSERT INTO explorations VALUES (?, ?, ?, ?, ?, ?, ?, ?, false, ?)",
+                [run_id, plan.experiment.name, plan.source, plan.text, plan.quick, json.dumps([f.to_dict() for f in plan.factors]),
+                 json.dumps([o.to_dict() for o in plan.outcomes]), len(values), plan.posterior["info"]["id"] if plan.posterior else None],
+            )
+            con.register("frame", long)
+            con.execute("INSERT INTO explore_points SELECT ? AS run_id, point, factor, value, sampled FROM frame", [run_id])
+            con.unregister("frame")
+        SAVED.append(run_id)
+        return run_id
+
+    def add_outcomes(self, run_id: str, points: np.ndarray, values: np.ndarray, names: list[str]) -> None:
+        """Store a finished block: `values` [len(points), replications, len(names)], in one transaction."""
+        n_points, n_reps, n_out = values.shape
+        frame = pd.DataFrame({
+            "point": np.repeat(np.asarray(points, np.int64), n_reps * n_out),
+            "replication": np.tile(np.repeat(np.arange(n_reps), n_out), n_points),
+            "outcome": np.tile(np.asarray(names, dtype=object), n_points * n_reps),
+            "value": values.reshape(-1).astype(np.float64),
+        })
+        with self._transaction() as (con, _):
+            con.register("frame", frame)
+            con.execute("INSERT INTO explore_outcomes SELECT ? AS run_id, * FROM frame", [run_id])
+            con.unregister("frame")
+
+    def finish_exploration(self, run_id: str, wall_seconds: float) -> None:
+        with self._transaction() as (con, _):
+            con.execute("UPDATE explorations SET finished = true WHERE run_id = ?", [run_id])
+            con.execute("UPDATE runs SET wall_seconds = wall_seconds + ? WHERE id = ?", [float(wall_seconds), run_id])
+
+    def exploration(self, run_id: str) -> dict:
+        """A stored exploration: its record (experiment text, factors, outcomes, ...), its points
+        (a frame indexed by point) and which points have their outcomes stored."""
+        info = self.info(run_id)
+        if info["kind"] != "explore":
+            raise StoreError(f"run {info['id']!r} is a {info['kind']} run, not an exploration; `talentwar runs list` shows each run's kind")
+        cursor = self.connection.execute("SELECT * EXCLUDE (run_id) FROM explorations WHERE run_id = ?", [info["id"]])
+        record = dict(zip([d[0] for d in cursor.description], cursor.fetchone(), strict=True))
+        record["factors"], record["outcomes"] = json.loads(record["factors"]), json.loads(record["outcomes"])
+        long = self.connection.execute("SELECT point, factor, value, sampled FROM explore_points WHERE run_id = ?", [info["id"]]).df()
+        names = [f["name"] for f in record["factors"]]
+        frames = {}
+        for column in ("value", "sampled"):
+            frame = long.pivot(index="point", columns="factor", values=column)[names]
+            frame.columns.name = None
+            frames[column] = frame
+        done = self.connection.execute("SELECT DISTINCT point FROM explore_outcomes WHERE run_id = ?", [info["id"]]).fetchall()
+        return {"info": info, **record, "values": frames["value"], "sampled": frames["sampled"], "done": {int(r[0]) for r in done}}
+
+    def explore_outcomes(self, run_id: str) -> pd.DataFrame:
+        """Every stored (point, replication, outcome, value) row of an exploration, in point order."""
+        return self.connection.execute(
+            "SELECT point, replication, outcome, value FROM explore_outcomes WHERE run_id = ? ORDER BY point, replication, rowid", [self.resolve(run_id)]
+        ).df()
+
+    def save_calibration(self, plan, posterior) -> str:
+        """Record a calibration (`talentwar calibrate FILE`, kind "calibration"): its experiment, the
+        posterior's particles with their weights and the predictive check, in one transaction."""
+        particles = posterior.particles.reset_index(names="particle").melt(id_vars=["particle", "weight"], var_name="factor", value_name="value")
+        checks = posterior.checks[["target", "held_out", "observed", "se", "mean", "low", "high", "z", "source"]]
+        with self._transaction() as (con, run_id):
+            self._insert_run(con, run_id, "calibration", plan.base, plan.seed, plan.replications, plan.months, posterior.seconds, 0)
+            con.execute(
+                "INSERT INTO explorations VALUES (?, ?, ?, ?, ?, ?, ?, ?, true, NULL)",
+                [run_id, plan.experiment.name, plan.source, plan.text, plan.quick, json.dumps([f.to_dict() for f in plan.factors]),
+                 json.dumps([t.to_dict() for t in plan.targets]), len(posterior.particles)],
+            )
+            for table, frame in (("posterior_particles", particles), ("posterior_checks", checks)):
+                con.register("frame", frame)
+                con.execute(f"INSERT INTO {table} SELECT ? AS run_id, * FROM frame", [run_id])
+                con.unregister("frame")
+        SAVED.append(run_id)
+        return run_id
+
+    def posterior(self, run_id: str) -> dict:
+        """A stored calibration: its record (experiment text, factors, targets), the particles (one
+        row each: the uncertainties' values and `weight`) and the predictive check."""
+        info = self.info(run_id)
+        if info["kind"] != "calibration":
+            raise StoreError(f"run {info['id']!r} is a {info['kind']} run, not a calibration; `talentwar calibrate FILE` makes one")
+        cursor = self.connection.execute("SELECT * EXCLUDE (run_id) FROM explorations WHERE run_id = ?", [info["id"]])
+        record = dict(zip([d[0] for d in cursor.description], cursor.fetchone(), strict=True))
+        record["factors"], record["targets"] = json.loads(record.pop("factors")), json.loads(record.pop("outcomes"))
+        long = self.connection.execute("SELECT particle, weight, factor, value FROM posterior_particles WHERE run_id = ?", [info["id"]]).df()
+        particles = long.pivot(index=["particle", "weight"], columns="factor", values="value")[[f["name"] for f in record["factors"]]].reset_index("weight")
+        particles.columns.name = None
+        checks = self.connection.execute("SELECT * EXCLUDE (run_id) FROM posterior_checks WHERE run_id = ? ORDER BY rowid", [info["id"]]).df()
+        return {"info": info, **record, "particles": particles[[*particles.columns[1:], "weight"]], "checks": checks}
+
     @contextmanager
     def _transaction(self):
         """(connection, a new run id) inside one transaction; an exception rolls it all back. Ctrl-C
@@ -226,7 +341,8 @@ class RunStore:
         """A stored simulation run as a Result, with the same categories and column order as when it ran."""
         info = self.info(run_id)
         if info["kind"] != "run":
-            raise StoreError(f"run {info['id']!r} is a {info['kind']} run, which keeps its verdicts, not simulation results")
+            keeps = "its points' outcomes (`talentwar explore analyze`)" if info["kind"] == "explore" else "its verdicts"
+            raise StoreError(f"run {info['id']!r} is a {info['kind']} run, which keeps {keeps}, not simulation results")
         scenario = validate(_yaml(info["scenario_yaml"]), f"run {info['id']}")
         frames = {t: self.connection.execute(f"SELECT * EXCLUDE (run_id) FROM {t} WHERE run_id = ? ORDER BY rowid", [info["id"]]).df() for t in FRAMES}
         blob = self.connection.execute("SELECT parquet FROM finals WHERE run_id = ?", [info["id"]]).fetchone()[0]

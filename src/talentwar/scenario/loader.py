@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from talentwar.scenario.schema import Scenario
 
@@ -71,7 +71,7 @@ def load_scenario(name_or_path: str | Path, overrides: list[str] | None = None) 
 def _mark_overrides(marks: dict[tuple, int | str], overrides: list[str]) -> None:
     """Point errors in overridden values at the --set option, not at the file's line."""
     for text in overrides:
-        path = tuple(_parse_override_path(text.split("=", 1)[0]))
+        path = tuple(parse_field_path(text.split("=", 1)[0]))
         for key in [key for key in marks if key[: len(path)] == path]:
             del marks[key]
         for depth in range(1, len(path) + 1):
@@ -81,29 +81,47 @@ def _mark_overrides(marks: dict[tuple, int | str], overrides: list[str]) -> None
 def _read(name_or_path: str | Path) -> tuple[str, str]:
     name, path = str(name_or_path), Path(name_or_path)
     try:
+        os.stat(path)
+    except FileNotFoundError:
+        if path.suffix not in {".yaml", ".yml"} and "/" not in name:
+            return builtin_text(name), f"{name} (built-in)"  # which refuses a name that is not a built-in's
+    except (OSError, ValueError):
+        pass  # read_file says what is wrong
+    return read_file(
+        name_or_path,
+        "a scenario YAML file",
+        "a scenario file describes groups of researchers and takes a few kB",
+        missing=f"give a scenario file or one of the built-ins: {', '.join(builtin_names())}",
+    )
+
+
+def read_file(name_or_path: str | Path, kind: str, why_small: str, missing: str | None = None) -> tuple[str, str]:
+    """The UTF-8 text of a regular file of at most MAX_BYTES and a short name for it in messages;
+    a problem raises ScenarioError with one line that says what would be right (`kind`: "a
+    scenario YAML file"; `why_small`: why MAX_BYTES is plenty)."""
+    name, path = str(name_or_path), Path(name_or_path)
+    try:
         info = os.stat(path)
     except FileNotFoundError:
-        if path.suffix in {".yaml", ".yml"} or "/" in name:
-            raise ScenarioError([f"{shorten(name)}: no such file; give a scenario file or one of the built-ins: {', '.join(builtin_names())}"]) from None
-        return builtin_text(name), f"{name} (built-in)"  # which refuses a name that is not a built-in's
+        raise ScenarioError([f"{shorten(name)}: no such file; {missing or f'give {kind}'}"]) from None
     except (OSError, ValueError) as exc:  # a name too long for the system, a NUL byte, no permission on a folder
         reason = getattr(exc, "strerror", None) or str(exc)
-        raise ScenarioError([f"{shorten(name)}: cannot be opened ({reason}); give the path of a scenario YAML file"]) from None
+        raise ScenarioError([f"{shorten(name)}: cannot be opened ({reason}); give the path of {kind}"]) from None
     if stat.S_ISDIR(info.st_mode):
-        raise ScenarioError([f"{shorten(name)}: is a folder; give a scenario YAML file"])
+        raise ScenarioError([f"{shorten(name)}: is a folder; give {kind}"])
     if not stat.S_ISREG(info.st_mode):
-        raise ScenarioError([f"{shorten(name)}: is not a regular file (a pipe, device or socket); give a scenario YAML file"])
+        raise ScenarioError([f"{shorten(name)}: is not a regular file (a pipe, device or socket); give {kind}"])
     try:
         with open(path, "rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
     except OSError as exc:
-        raise ScenarioError([f"{shorten(name)}: cannot be read ({exc.strerror or exc}); expected a UTF-8 YAML file"]) from None
+        raise ScenarioError([f"{shorten(name)}: cannot be read ({exc.strerror or exc}); expected {kind} in UTF-8"]) from None
     if len(raw) > MAX_BYTES:
-        raise ScenarioError([f"{shorten(name)}: larger than {MAX_BYTES // 2**20} MiB; a scenario file describes groups of researchers and takes a few kB"])
+        raise ScenarioError([f"{shorten(name)}: larger than {MAX_BYTES // 2**20} MiB; {why_small}"])
     try:
         return raw.decode("utf-8"), shorten(name)
     except UnicodeDecodeError as exc:
-        raise ScenarioError([f"{shorten(name)}: not UTF-8 text (byte {exc.start} cannot be decoded); expected a UTF-8 YAML file"]) from None
+        raise ScenarioError([f"{shorten(name)}: not UTF-8 text (byte {exc.start} cannot be decoded); expected {kind} in UTF-8"]) from None
 
 
 def shorten(text: str, limit: int = 120) -> str:
@@ -211,17 +229,18 @@ def validate(data: dict, source: str = "<scenario>", marks: dict[tuple, int | st
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(_format_errors(exc, source, marks or {})) from None
+        raise ScenarioError(format_errors(exc, source, marks or {})) from None
 
 
 _PATH_PREFIX = re.compile(r"^((?:[A-Za-z_][\w]*|\[\d+\])(?:(?:\.[A-Za-z_][\w]*)|\[\d+\])*): (.*)$", re.S)
 
 
-def _format_errors(exc: ValidationError, source: str, marks: dict[tuple, int | str]) -> list[str]:
+def format_errors(exc: ValidationError, source: str, marks: dict[tuple, int | str], model: type[BaseModel] = Scenario) -> list[str]:
+    """One line per problem pydantic found validating `model` from `source`: where (file:line), which field, what would be right."""
     lines: list[str] = []
     for error in exc.errors(include_url=False):
         loc = [part for part in error["loc"] if not _is_union_tag(part)]
-        message = _explain(error)
+        message = _explain(error, model)
         if loc and loc[-1] == "[key]":  # a mapping key of the wrong type: name the mapping and the key
             key, loc = loc[-2], loc[:-2]
             lines.append(f"{_where(source, _line_for(tuple(loc), marks))}: {_join(loc) or '(top level)'}: the key {shorten(repr(key), 80)} is not a name; keys here are text")
@@ -268,17 +287,17 @@ _EXPLANATIONS = {
 }
 
 
-def _explain(error: dict) -> str:
+def _explain(error: dict, model: type[BaseModel] = Scenario) -> str:
     if error["type"] == "extra_forbidden":
-        return _unknown_field(error["loc"])
+        return _unknown_field(error["loc"], model)
     template = _EXPLANATIONS.get(error["type"])
     if template is None:
         return error["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
     return template.format(**error.get("ctx", {}))
 
 
-def _unknown_field(loc: tuple) -> str:
-    name, expected = str(loc[-1]), _fields_at(loc[:-1])
+def _unknown_field(loc: tuple, model: type[BaseModel]) -> str:
+    name, expected = str(loc[-1]), _fields_at(loc[:-1], model)
     if not expected:
         return f"unknown field {name!r}"
     close = difflib.get_close_matches(name, expected, n=1)
@@ -287,13 +306,13 @@ def _unknown_field(loc: tuple) -> str:
 
 
 @functools.cache
-def _json_schema() -> dict:
-    return Scenario.model_json_schema()
+def _json_schema(model: type[BaseModel] = Scenario) -> dict:
+    return model.model_json_schema()
 
 
-def _fields_at(loc: tuple) -> list[str]:
-    """The field names the mapping at pydantic location `loc` accepts (union tags included in `loc`)."""
-    schema = _json_schema()
+def _fields_at(loc: tuple, model: type[BaseModel] = Scenario) -> list[str]:
+    """The field names the mapping at pydantic location `loc` of `model` accepts (union tags included in `loc`)."""
+    schema = _json_schema(model)
     node: dict = schema
     for part in loc:
         if isinstance(part, str) and part.startswith("function-"):
@@ -384,11 +403,11 @@ def apply_overrides(data: dict, overrides: list[str]) -> dict:
         except ScenarioError as exc:
             problems.append(f"{exc.problems[0]} (in the value)")
             continue
-        path = _parse_override_path(path_text)
+        path = parse_field_path(path_text)
         if not path:
             problems.append(f"{option}: empty field path; expected FIELD.PATH=VALUE")
             continue
-        problem = _set_path(data, path, value)
+        problem = set_path(data, path, value)
         if problem:
             problems.append(f"{option}: {problem}")
     if problems:
@@ -396,7 +415,7 @@ def apply_overrides(data: dict, overrides: list[str]) -> dict:
     return data
 
 
-def _parse_override_path(text: str) -> list:
+def parse_field_path(text: str) -> list:
     parts: list = []
     for piece in text.strip().split("."):
         for token in re.findall(r"[^\[\]]+|\[\d+\]", piece):
@@ -404,7 +423,8 @@ def _parse_override_path(text: str) -> list:
     return parts
 
 
-def _set_path(data: Any, path: list, value: Any) -> str | None:
+def set_path(data: Any, path: list, value: Any) -> str | None:
+    """Set field `path` of a raw scenario mapping to `value`; what is wrong with the path, or None."""
     node = data
     for depth, part in enumerate(path):
         last = depth == len(path) - 1
@@ -434,6 +454,30 @@ def _set_path(data: Any, path: list, value: Any) -> str | None:
         else:
             return f"{_join(path[:depth])} is a single value, it has no field {part!r}"
     return None
+
+
+def value_at(data: Any, path: list) -> tuple[Any, str | None]:
+    """The value at field `path` of a scenario mapping (lists addressed by index or by an entry's
+    name, as --set does), and None; or None and what is wrong with the path."""
+    node = data
+    for depth, part in enumerate(path):
+        if isinstance(node, list):
+            names = [item.get("name") if isinstance(item, dict) else None for item in node]
+            if isinstance(part, str):
+                if part not in names:
+                    return None, f"{_join(path[:depth]) or 'scenario'} has no entry named {part!r}; names are {[n for n in names if n]}"
+                part = names.index(part)
+            if not 0 <= part < len(node):
+                return None, f"{_join(path[: depth + 1])}: index out of range (the list has {len(node)} entries)"
+        elif isinstance(node, dict):
+            if part not in node:
+                close = difflib.get_close_matches(str(part), [str(k) for k in node], n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                return None, f"{_join(path[:depth]) or 'the scenario'} has no field {part!r}{hint}; fields are {', '.join(map(str, node))}"
+        else:
+            return None, f"{_join(path[:depth])} is a single value, it has no field {part!r}"
+        node = node[part]
+    return node, None
 
 
 # ---------------------------------------------------------------- output
