@@ -276,3 +276,27 @@ def test_abc_calibration_moves_the_posterior_toward_the_truth_and_checks_held_ou
     sobol = write(tmp_path, {"design": {"method": "sobol", "samples": 4, "replications": 2, "months": 6}}, "sobol.yaml")
     refused = CliRunner().invoke(app, ["explore", str(sobol), "--posterior", fit["run_id"], "--store", str(tmp_path / "abc.duckdb")])
     assert refused.exit_code == 2 and "not a sobol design" in refused.output
+
+
+def test_a_run_draws_each_replications_world_from_a_posterior(tmp_path):
+    """Replication r's world depends only on (seed, r); with every particle the same value, the run
+    equals a plain run of the scenario with that value, to rounding."""
+    from talentwar.exploration.experiment import ResolvedFactor
+    from talentwar.simulation import simulate
+    from talentwar.scenario import load_scenario
+
+    factor = ResolvedFactor("poaching", "uncertainty", "firms.poacher.poaching.offer_rate", ("firms", "poacher", "poaching", "offer_rate"), 0.05, 0.4, None, False)
+    record = {"info": {"id": "synthetic"}, "factors": [factor.to_dict()],
+              "particles": pd.DataFrame({"poaching": [0.1, 0.2, 0.35], "weight": [0.2, 0.3, 0.5]})}
+    scenario = load_scenario(MINI)
+    four = simulate(scenario, replications=4, months=6, seed=3, posterior=record)
+    nine = simulate(scenario, replications=9, months=6, seed=3, posterior=record)
+    draws = pd.DataFrame(nine.info["posterior"]["draws"])
+    assert draws["poaching"].isin([0.1, 0.2, 0.35]).all() and draws["particle"].nunique() > 1
+    pd.testing.assert_frame_equal(pd.DataFrame(four.info["posterior"]["draws"]), draws.iloc[:4])
+    first = nine.metrics[nine.metrics["replication"] < 4].reset_index(drop=True)
+    pd.testing.assert_frame_equal(first, four.metrics.reset_index(drop=True))
+    single = {**record, "particles": pd.DataFrame({"poaching": [0.2], "weight": [1.0]})}
+    drawn = simulate(scenario, replications=4, months=6, seed=3, posterior=single)
+    plain = simulate(load_scenario(MINI, ["firms.poacher.poaching.offer_rate=0.2"]), replications=4, months=6, seed=3)
+    np.testing.assert_allclose(drawn.metrics["value"], plain.metrics["value"], rtol=1e-4, atol=1e-3)

@@ -182,13 +182,14 @@ def run(
     out_dir: Annotated[Optional[Path], typer.Option("--out", help="Write metrics, moves, final state and scenario here.")] = None,
     batch_size: Annotated[Optional[int], typer.Option(min=1, help="Replications between progress updates; results never depend on it.")] = None,
     report: Annotated[bool, typer.Option("--report", help="Also write an HTML report: DIR/report.html with --out, else report-<run id>.html.")] = False,
+    posterior: Annotated[Optional[str], typer.Option("--posterior", metavar="ID", help="Draw each replication's world from a stored calibration's posterior (talentwar calibrate FILE).")] = None,
     store: StorePath = None,
 ) -> None:
     """Simulate a scenario, record it in the run store and print each firm's key metrics with 90% intervals."""
     if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
         fail([f"--out {out_dir}: is a file; give a folder to write the results into"])
     _check_settings()
-    _open_store(store).close()  # a bad store fails now, not after the simulation; it is not held meanwhile
+    drawn = _posterior(store, posterior)
     try:
         loaded = load_scenario(scenario, overrides=sets)
     except ScenarioError as exc:
@@ -213,8 +214,11 @@ def run(
                 seed=seed,
                 batch_size=batch_size,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
+                posterior=drawn,
             )
     out.print(summary_table(result.summary()))
+    if drawn is not None:
+        out.print(f"each replication's world drawn from calibration {drawn['info']['id']} ({len(set(d['particle'] for d in result.info['posterior']['draws']))} distinct particles)", markup=False)
     with _open_store(store) as runs:
         run_id = runs.save(result)
     out.print(
@@ -242,6 +246,9 @@ def claims(
     quick: Annotated[bool, typer.Option("--quick", help="A small market, 12 months, 8 replications, two sweep values: a smoke test, not an answer.")] = False,
     out_dir: Annotated[Optional[Path], typer.Option("--out", help="Write claims.md, claims.json and a figure per claim (claims/C1.png, ...) here.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list of the claims (id, verdict, effect, interval, sweep) instead of the table.")] = False,
+    across: Annotated[Optional[str], typer.Option("--across", metavar="FILE", help="Each claim's verdict in every world an experiment file samples (its uncertainties and design).")] = None,
+    posterior: Annotated[Optional[str], typer.Option("--posterior", metavar="ID", help="Draw each replication's world (with --across: each world) from a stored calibration's posterior.")] = None,
+    worlds: Annotated[Optional[int], typer.Option("--worlds", min=1, max=100_000, help="With --across: sample this many worlds (Latin hypercube) instead of the file's design.")] = None,
     store: StorePath = None,
 ) -> None:
     """Run the seeds' claims as experiments: a verdict, an effect with its 95% interval, and where it flips."""
@@ -255,12 +262,18 @@ def claims(
         fail([f"claims: unknown claim {', '.join(unknown)}; expected some of {', '.join(CLAIMS)}"])
     if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
         fail([f"--out {out_dir}: is a file; give a folder to write the claims report into"])
+    if worlds is not None and across is None:
+        fail(["claims --worlds: samples worlds for --across FILE; give the experiment file too"])
+    if across is not None:
+        if scenario != DEFAULT_SCENARIO:
+            fail([f"claims --across {shorten(across)}: --scenario comes from the experiment file with --across"])
+        return _claims_across(wanted, across, posterior, worlds, replications, seed, quick, as_json, out_dir, store)
     _check_settings()
     try:
         loaded = load_scenario(scenario)
     except ScenarioError as exc:
         fail(exc.problems)
-    _open_store(store).close()  # a bad store fails now, not after the simulation; it is not held meanwhile
+    drawn = _posterior(store, posterior)
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -278,6 +291,7 @@ def claims(
                 seed=seed,
                 quick=quick,
                 progress=lambda done, total, claim: bar.update(task, completed=done, total=total, description=claim),
+                posterior=drawn,
             )
     seconds = time.perf_counter() - started
     base, used_replications, used_seed = resolve(loaded, replications, seed, quick)  # what run_claims ran (small with --quick)
@@ -296,6 +310,56 @@ def claims(
             written = _write_claims(results, out_dir, context)
         except OSError as exc:
             fail([f"--out {out_dir}: cannot write the claims report ({exc.strerror or exc}); give a writable folder"])
+        (err if as_json else out).print(f"wrote {written}", markup=False, soft_wrap=True)
+
+
+def _claims_across(
+    wanted: list[str], file: str, posterior: Optional[str], worlds: Optional[int], replications: Optional[int], seed: Optional[int],
+    quick: bool, as_json: bool, out_dir: Optional[Path], store: Optional[Path],
+) -> None:
+    _check_settings()
+    from talentwar.exploration import ExperimentError, load_experiment
+
+    drawn = _posterior(store, posterior)
+    try:
+        plan = load_experiment(file, quick=quick)
+        plan = plan.with_posterior(drawn) if drawn is not None else plan
+    except ExperimentError as exc:
+        fail(exc.problems)
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    from talentwar.claims.across import run_claims_across
+
+    with Progress(TextColumn("simulations {task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(), console=err) as bar:
+        task = bar.add_task("", total=None)
+        with _refused_runs(file, bar):
+            across = run_claims_across(
+                wanted, plan, worlds, replications, seed, progress=lambda done, total, claim: bar.update(task, completed=done, total=total, description=claim)
+            )
+    with _open_store(store) as runs:
+        run_id = runs.save_claims_across(plan, across)
+    err.print(f"stored as run {run_id} in {runs.path}", markup=False, soft_wrap=True)
+    if as_json:
+        typer.echo(json.dumps({"run_id": run_id, "worlds": len(across.worlds), "replications": across.replications, "seed": across.seed,
+                               "claims": [r.to_dict() for r in across.results]}, indent=2))
+    else:
+        table = Table(caption=f"shares of {_count(len(across.worlds), 'world')} ({_count(across.replications, 'replication')} per variant); the box: where it is supported (PRIM)", show_lines=True)
+        for column in ("claim", "supported", "not supported", "reversed", "where it is supported"):
+            table.add_column(column)
+        for r in across.results:
+            table.add_row(f"{r.id} {r.title}", *[f"{r.shares.get(v, 0):.2g}" for v in ("supported", "not supported", "reversed")], r.box_text())
+        out.print(table)
+    if out_dir is not None:
+        from talentwar.claims.document import write_across
+
+        words = ["talentwar claims", f"--across {file}"] + [f"{flag} {value}" for flag, value in (("--worlds", worlds), ("--replications", replications), ("--seed", seed), ("--posterior", posterior)) if value is not None]
+        context = {**_provenance(words + (["--quick"] if quick else []) + [f"--out {out_dir}"]), "experiment": file}
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            written = write_across(across, out_dir / "claims-across.md", context)
+        except OSError as exc:
+            fail([f"--out {out_dir}: cannot write the claims across worlds ({exc.strerror or exc}); give a writable folder"])
         (err if as_json else out).print(f"wrote {written}", markup=False, soft_wrap=True)
 
 
@@ -752,9 +816,25 @@ def validation_table(results) -> Table:
     return table
 
 
+def _posterior(store: Optional[Path], run_id: Optional[str]) -> dict | None:
+    """The stored calibration `run_id` (None without one); opening the store also makes a bad store
+    fail now, not after the simulation (it is not held meanwhile)."""
+    from talentwar.results.store import StoreError
+
+    with _open_store(store, create=run_id is None) as runs:
+        if run_id is None:
+            return None
+        try:
+            return runs.posterior(runs.resolve(run_id))
+        except StoreError as exc:
+            fail([f"--posterior {run_id}: {exc}"])
+
+
 @contextmanager
 def _refused_runs(scenario: str, bar):
-    """A simulation the engine refuses (non-finite outputs, not enough memory): one line, exit 2."""
+    """A simulation the engine refuses (non-finite outputs, not enough memory, a posterior that does
+    not fit the scenario): one line, exit 2."""
+    from talentwar.exploration.experiment import ExperimentError
     from talentwar.simulation import MemoryEstimateError, NonFiniteError
 
     try:
@@ -762,6 +842,9 @@ def _refused_runs(scenario: str, bar):
     except (NonFiniteError, MemoryEstimateError) as exc:
         bar.stop()
         fail([f"{shorten(scenario)}: {exc}"])
+    except ExperimentError as exc:
+        bar.stop()
+        fail(exc.problems)
 
 
 def _open_store(path: Optional[Path], create: bool = True):

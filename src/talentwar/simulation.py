@@ -102,6 +102,7 @@ def simulate(
     batch_size: int | None = None,
     max_moves_per_month: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    posterior: dict | None = None,
 ) -> Result:
     """Run `replications` Monte Carlo replications of `scenario` for `months` months.
 
@@ -109,20 +110,28 @@ def simulate(
     (seed, r): results are bit-identical whatever `batch_size` (which only sets how often
     `progress(done, total)` is called). `max_moves_per_month` caps the
     move log per replication and month (default: a quarter of the population); moves beyond
-    it still happen and are counted in `Result.moves_unlogged`.
+    it still happen and are counted in `Result.moves_unlogged`. `posterior` (a stored calibration,
+    `RunStore.posterior(id)`) draws each replication's world from its particles: replication r's
+    draw depends only on (seed, r), and `Result.info["posterior"]` lists the draws.
     """
     if batch_size is not None and batch_size < 1:
         raise ValueError(f"batch_size must be >= 1, got {batch_size}")
     plan = prepare(scenario, replications, months, seed, max_moves_per_month)
     resolved, params, layout, width, n_metrics = plan.scenario, plan.params, plan.layout, plan.width, plan.n_metrics
     replications, months, seed = resolved.simulation.replications, resolved.simulation.months, resolved.simulation.seed
+    info = {}
+    if posterior is not None:
+        from talentwar.exploration.experiment import posterior_params
+
+        params, draws = posterior_params(resolved, posterior, replications, seed, layout.dims.move_capacity)
+        info["posterior"] = {"id": posterior["info"]["id"], "draws": draws.to_dict("records")}
     started = time.perf_counter()
     snapshot, observations = run_replications(
-        params, layout.dims, months, seed, replications, width, n_metrics, progress, batch_size
+        params, layout.dims, months, seed, replications, width, n_metrics, progress, batch_size, per_replication=posterior is not None
     )
     wall = time.perf_counter() - started
     check_finite(observations, layout)
-    result = Result.from_arrays(resolved, layout, params, seed, snapshot, observations, wall_seconds=wall, lane_width=width)
+    result = Result.from_arrays(resolved, layout, params, seed, snapshot, observations, wall_seconds=wall, lane_width=width, **info)
     if result.moves_unlogged:
         warnings.warn(
             f"{result.moves_unlogged} moves happened but were not logged (more than {layout.dims.move_capacity} "

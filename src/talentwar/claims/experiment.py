@@ -35,6 +35,7 @@ def run_claims(
     seed: int | None = None,
     quick: bool = False,
     progress: Progress | None = None,
+    posterior: dict | None = None,
 ) -> list[ClaimResult]:
     """Run claims (ids such as "C1"; default all of C1-C14) on `scenario` and judge each.
 
@@ -42,6 +43,8 @@ def run_claims(
     from `seed` (default: the scenario's), so that variants share their random numbers.
     `progress(done, total, label)` is called after each simulation. A claim whose parts the
     scenario lacks (say, no pact protecting the lab) comes back `not applicable`, with the reason.
+    `posterior` (a stored calibration) draws each replication's world from it, the same world for
+    replication r of every variant (`simulate`'s posterior).
     """
     from talentwar.claims import CLAIMS
     from talentwar.simulation import simulate
@@ -64,7 +67,7 @@ def run_claims(
             continue
         cache = {}
         for key, variant in plan.unique.items():
-            cache[key] = simulate(variant.scenario, replications=replications, months=variant.months, seed=seed)
+            cache[key] = simulate(variant.scenario, replications=replications, months=variant.months, seed=seed, posterior=posterior)
             done += 1
             if progress:
                 progress(done, total, plan.claim.id)
@@ -93,9 +96,11 @@ class _Plan:
     reason: str = ""
 
 
-def _plan(claim: Claim, base: Scenario, cast: Cast, quick: bool) -> _Plan:
+def _plan(claim: Claim, base: Scenario, cast: Cast, quick: bool, headline_only: bool = False) -> _Plan:
     try:
         values, headline = claim.sweep_values(base, cast, quick)
+        if headline_only:  # claims across worlds: the verdict at the headline value, no sweep
+            values = (headline,)
         points = [(x, claim.variants(base, cast, x)) for x in values]
     except NotApplicable as why:
         return _Plan(claim, reason=str(why), unique={})

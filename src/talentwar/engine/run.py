@@ -185,14 +185,18 @@ def run_replications(
     n_metrics: int,
     progress: Callable[[int, int], None] | None = None,
     batch_size: int | None = None,
+    per_replication: bool = False,
 ) -> tuple[FinalSnapshot, Observation]:
     """Run replications 0..replications-1, `width` at a time; returns host arrays, replication first.
 
     `batch_size` only sets how often `progress` is called (every batch_size replications,
-    rounded up to whole groups of `width`); the numbers never depend on it.
+    rounded up to whole groups of `width`); the numbers never depend on it. With
+    `per_replication`, each leaf of `params` has a leading axis of `replications` and replication
+    r runs with its own parameters (worlds drawn from a posterior), in lane r mod width as always.
     """
-    fn = program.executable(functools.partial(replicate, months=months, dims=dims), (dims, months), width, params, OUTPUTS)
-    device_params = jax.tree_util.tree_map(jnp.asarray, params)
+    one = jax.tree_util.tree_map(lambda x: x[0], params) if per_replication else params
+    fn = program.executable(functools.partial(replicate, months=months, dims=dims), (dims, months), width, one, OUTPUTS, lane_params=per_replication)
+    device_params = jax.tree_util.tree_map(jnp.asarray, params) if not per_replication else None
     seed_array = jnp.asarray(seed, jnp.uint32)
     report_every = max(width, -(-(batch_size or width) // width) * width)
     starts = range(0, replications, width)
@@ -206,7 +210,8 @@ def run_replications(
     def run_group(start: int) -> None:
         ids = np.minimum(np.arange(start, start + width), replications - 1)  # pad the last group
         valid = int(min(width, replications - start))
-        piece = jax.tree_util.tree_leaves(jax.device_get(fn(device_params, seed_array, jnp.asarray(ids, jnp.int32))))
+        lanes = device_params if not per_replication else jax.tree_util.tree_map(lambda x: jnp.asarray(np.take(x, ids, axis=0)), params)
+        piece = jax.tree_util.tree_leaves(jax.device_get(fn(lanes, seed_array, jnp.asarray(ids, jnp.int32))))
         with allocate:
             if not outputs:
                 outputs.extend(np.empty((replications,) + x.shape[1:], x.dtype) for x in piece)

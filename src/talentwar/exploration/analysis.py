@@ -180,37 +180,43 @@ class Exploration:
             raise AnalysisError(f"{condition}: holds at none of the {len(means):,} points (the outcome ranges over [{means[name].min():.4g}, {means[name].max():.4g}]); no box can be found")
         if y.all():
             raise AnalysisError(f"{condition}: holds at every one of the {len(means):,} points; every box is the whole space")
-        x = means[self.points.columns].astype(float)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            from ema_workbench.analysis import prim
-
-            box = prim.Prim(x, y, threshold=threshold).find_box()
-        index = box._cur_box
-        limits, initial = box.box_lims[index], box.box_lims[0]
-        restricted = [c for c in x.columns if (limits[c] != initial[c]).any()]
-        qp = box.qp[index] if index < len(box.qp) else {}
         listed = {f["name"]: f["values"] for f in self.factors if f["values"] is not None}
-        rows = {
-            c: {
-                "low": float(limits[c][0]),
-                "high": float(limits[c][1]),
-                "values": ", ".join(f"{v:g}" for v in listed[c] if limits[c][0] <= float(v) <= limits[c][1]) if c in listed else "",
-                "qp": float(np.max(qp.get(c, [np.nan]))),
-            }
-            for c in restricted
+        return find_box(means[self.points.columns].astype(float), y, f"{name} {'>' if above else '<'} {value:g}", listed, threshold)
+
+
+def find_box(x: pd.DataFrame, y: np.ndarray, condition: str, listed: dict, threshold: float = 0.8) -> Box:
+    """PRIM (EMA Workbench) on points `x` (one column per factor) and cases `y` (booleans, some
+    true and some not): the box EMA Workbench settles on, its restricted factors (`listed`: the
+    values of list factors, to say which fall inside) and its coverage, density and mass."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # EMA Workbench warns on import about parallel back-ends it does not need here
+        from ema_workbench.analysis import prim
+
+        box = prim.Prim(x, y, threshold=threshold).find_box()
+    index = box._cur_box
+    limits, initial = box.box_lims[index], box.box_lims[0]
+    restricted = [c for c in x.columns if (limits[c] != initial[c]).any()]
+    qp = box.qp[index] if index < len(box.qp) else {}
+    rows = {
+        c: {
+            "low": float(limits[c][0]),
+            "high": float(limits[c][1]),
+            "values": ", ".join(f"{v:g}" for v in listed[c] if limits[c][0] <= float(v) <= limits[c][1]) if c in listed else "",
+            "qp": float(np.max(qp.get(c, [np.nan]))),
         }
-        trajectory = box.peeling_trajectory[["coverage", "density", "mass", "res_dim"]].copy()
-        point = trajectory.iloc[index]
-        return Box(
-            condition=f"{name} {'>' if above else '<'} {value:g}",
-            limits=pd.DataFrame.from_dict(rows, orient="index", columns=["low", "high", "values", "qp"]).rename_axis("factor"),
-            coverage=float(point["coverage"]),
-            density=float(point["density"]),
-            mass=float(point["mass"]),
-            cases=int(y.sum()),
-            trajectory=trajectory,
-        )
+        for c in restricted
+    }
+    trajectory = box.peeling_trajectory[["coverage", "density", "mass", "res_dim"]].copy()
+    point = trajectory.iloc[index]
+    return Box(
+        condition=condition,
+        limits=pd.DataFrame.from_dict(rows, orient="index", columns=["low", "high", "values", "qp"]).rename_axis("factor"),
+        coverage=float(point["coverage"]),
+        density=float(point["density"]),
+        mass=float(point["mass"]),
+        cases=int(np.sum(y)),
+        trajectory=trajectory,
+    )
 
 
 def parse_condition(text: str, outcomes: list[str]) -> tuple[str, bool, float]:

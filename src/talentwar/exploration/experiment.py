@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
 import numpy as np
+import pandas as pd
 import yaml
 from pydantic import Field, ValidationError, model_validator
 
@@ -352,6 +353,40 @@ def parse_experiment(data: Any, node: Any, text: str, source: str, folder: Path,
     if problems:
         raise ExperimentError(problems)
     return plan
+
+
+def posterior_params(scenario: Scenario, record: dict, replications: int, seed: int, move_capacity: int | None) -> tuple[Params, pd.DataFrame]:
+    """Each replication's parameters with a world drawn from a stored calibration's posterior:
+    replication r takes particle k, drawn by weight from numpy's generator seeded with (seed, r),
+    so its world depends only on (seed, r), whatever the number of replications; the calibration's
+    uncertainties are set to the particle's values in `scenario`. Returns the parameters (each leaf
+    with a leading axis of `replications`) and the draws (replication, particle, the values)."""
+    particles = record["particles"]
+    factors = [ResolvedFactor.from_dict(f) for f in record["factors"]]
+    weights = particles["weight"].to_numpy(float)
+    weights = weights / weights.sum()
+    chosen = [int(np.random.default_rng([seed, r]).choice(len(particles), p=weights)) for r in range(replications)]
+    raw = yaml.safe_load(to_yaml(scenario))
+    base_shapes = _shapes(build(scenario, move_capacity)[0])
+    built: dict[int, Params] = {}
+    for k in sorted(set(chosen)):
+        data = copy.deepcopy(raw)
+        for f in factors:
+            problem = set_path(data, list(f.path), _typed(particles[f.label].iloc[k], f))
+            if problem or value_at(raw, list(f.path))[1] is not None:
+                raise ExperimentError([f"posterior {record['info']['id']}: its uncertainty {f.field} is not a field of scenario {scenario.name}"])
+        try:
+            params, _ = build(validate(data, f"posterior {record['info']['id']}, particle {k}"), move_capacity)
+        except ScenarioError as exc:
+            raise ExperimentError(exc.problems) from None
+        if _shapes(params) != base_shapes:
+            raise ExperimentError([f"posterior {record['info']['id']}: its uncertainties change a shape of scenario {scenario.name}"])
+        built[k] = params
+    import jax
+
+    stacked = jax.tree_util.tree_map(lambda *leaves: np.stack(leaves), *[built[k] for k in chosen])
+    draws = pd.DataFrame({"replication": range(replications), "particle": chosen, **{f.label: particles[f.label].to_numpy()[chosen] for f in factors}})
+    return stacked, draws
 
 
 def _base_scenario(experiment: Experiment, source: str, folder: Path, quick: bool, purpose: str) -> Scenario:

@@ -257,6 +257,30 @@ class RunStore:
         SAVED.append(run_id)
         return run_id
 
+    def save_claims_across(self, plan, across) -> str:
+        """Record claims across worlds (kind "claims-across"): the experiment, its worlds (as an
+        exploration's points) and one `claims` row per claim, its verdict the commonest over the
+        worlds and its detail every world's verdict and effect, the shares and the PRIM box."""
+        worlds = across.worlds.astype(float).reset_index().melt(id_vars="point", var_name="factor", value_name="value")
+        worlds["sampled"] = worlds["value"]
+        with self._transaction() as (con, run_id):
+            self._insert_run(con, run_id, "claims-across", plan.base, across.seed, across.replications, plan.months, across.seconds, 0)
+            con.execute(
+                "INSERT INTO explorations VALUES (?, ?, ?, ?, ?, ?, ?, ?, true, ?)",
+                [run_id, plan.experiment.name, plan.source, plan.text, plan.quick, json.dumps([f.to_dict() for f in across.factors]), "[]",
+                 len(across.worlds), plan.posterior["info"]["id"] if plan.posterior else None],
+            )
+            con.register("frame", worlds)
+            con.execute("INSERT INTO explore_points SELECT ? AS run_id, point, factor, value, sampled FROM frame", [run_id])
+            con.unregister("frame")
+            for r in across.results:
+                commonest = max(r.shares, key=r.shares.get)
+                effects = [e for e in r.effects if e is not None and np.isfinite(e)]
+                median = float(np.median(effects)) if effects else None
+                con.execute("INSERT INTO claims VALUES (?, ?, ?, ?, NULL, NULL, ?)", [run_id, r.id, commonest, median, json.dumps(r.to_dict())])
+        SAVED.append(run_id)
+        return run_id
+
     def posterior(self, run_id: str) -> dict:
         """A stored calibration: its record (experiment text, factors, targets), the particles (one
         row each: the uncertainties' values and `weight`) and the predictive check."""
