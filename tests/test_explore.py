@@ -22,6 +22,7 @@ from talentwar.exploration import AnalysisError, Exploration, ExperimentError, e
 from talentwar.exploration import runner
 from talentwar.exploration.design import sample
 from tests.conftest import MINI
+from tests.report.test_report import browser  # noqa: F401  (the headless browser fixture)
 
 EXPERIMENT = {
     "name": "mini-test",
@@ -160,7 +161,8 @@ def synthetic(tmp_path, method: str, samples: int, function) -> Exploration:
     y = np.asarray(function(values), dtype=float)
     outcomes = pd.DataFrame({"point": values.index.to_numpy(), "replication": 0, "outcome": plan.outcomes[0].name, "value": y})
     record = {
-        "info": {"id": "synthetic"},
+        "info": {"id": "synthetic", "scenario": "mini", "replications": 1, "months": 6, "seed": 0},
+        "name": "synthetic",
         "factors": [f.to_dict() for f in plan.factors],
         "outcomes": [o.to_dict() for o in plan.outcomes[:1]],
         "values": values,
@@ -266,6 +268,10 @@ def test_abc_calibration_moves_the_posterior_toward_the_truth_and_checks_held_ou
     with RunStore(tmp_path / "abc.duckdb") as runs:
         stored = runs.posterior(fit["run_id"])
     assert len(stored["particles"]) == 24 and abs(stored["particles"]["weight"].sum() - 1) < 1e-9
+    from talentwar.exploration.abc import weighted_quantiles
+
+    low, high = weighted_quantiles(stored["particles"]["poaching"].to_numpy(), stored["particles"]["weight"].to_numpy(), (0.05, 0.95))
+    assert low <= 0.3 <= high  # the true value inside the 90% posterior interval
     no_abc = CliRunner().invoke(app, ["calibrate", str(write(tmp_path)), "--store", str(tmp_path / "abc.duckdb")])
     assert no_abc.exit_code == 2 and "needs an abc section" in no_abc.output
 
@@ -300,3 +306,59 @@ def test_a_run_draws_each_replications_world_from_a_posterior(tmp_path):
     drawn = simulate(scenario, replications=4, months=6, seed=3, posterior=single)
     plain = simulate(load_scenario(MINI, ["firms.poacher.poaching.offer_rate=0.2"]), replications=4, months=6, seed=3)
     np.testing.assert_allclose(drawn.metrics["value"], plain.metrics["value"], rtol=1e-4, atol=1e-3)
+
+
+def test_the_analysis_page_draws_every_chart_in_a_browser(tmp_path, browser):
+    from talentwar.exploration.report import write_exploration_report
+    from tests.report.test_report import full_page_screenshot
+
+    exploration = synthetic(tmp_path, "sobol", 64, lambda v: 10 * v["taste"] + (v["windows"] >= 3) * 2.0 + v["poaching"])
+    scores = exploration.feature_scores()
+    box = exploration.prim("headcount_core[lab] > 5")
+    page = write_exploration_report(exploration, tmp_path / "analysis.html", {"sobol": {"headcount_core[lab]": exploration.sobol()}}, scores, box)
+    import plotly
+
+    plotlyjs = plotly.offline.get_plotlyjs()
+    text = page.read_text()
+    assert text.count(plotlyjs) == 1 and '<script src="http' not in text and "cdn.plot.ly" not in text.replace(plotlyjs, "")  # works offline
+    browser.get_log("browser")
+    browser.get(page.as_uri())
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, 30).until(lambda d: d.execute_script(
+        "const g = document.querySelectorAll('div.js-plotly-plot'); return g.length === 4 && [...g].every(x => x.querySelector('.main-svg'));"))
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+    assert full_page_screenshot(browser, tmp_path / "analysis.png").stat().st_size > 10_000
+
+
+def test_an_exploration_killed_with_sigkill_resumes_to_the_same_numbers(tmp_path):
+    """kill -9 after the first stored block: the store keeps every finished block, and --resume
+    completes the design with exactly the numbers of an uninterrupted run."""
+    import os
+    import re
+    import signal
+    import subprocess
+    import sys
+
+    path = write(tmp_path, {"design": {"method": "latin", "samples": 200, "replications": 2, "months": 6}})
+    store = tmp_path / "killed.duckdb"
+    env = {**os.environ, "TALENTWAR_STORE": str(store)}
+    child = subprocess.Popen([sys.executable, "-m", "talentwar", "explore", str(path)], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env)
+    run_id = None
+    for line in child.stderr:
+        found = re.search(r"exploration (\w+): if it stops", line)
+        run_id = found.group(1) if found else run_id
+        stored = re.match(r"([\d,]+) of ([\d,]+) point-replications stored", line)
+        if stored and 0 < int(stored.group(1).replace(",", "")) < int(stored.group(2).replace(",", "")):
+            child.send_signal(signal.SIGKILL)
+            break
+    child.wait(timeout=60)
+    assert child.returncode == -signal.SIGKILL and run_id is not None
+    from talentwar.results.store import RunStore
+
+    with RunStore(store, create=False) as runs:
+        kept = runs.exploration(run_id)
+    assert 0 < len(kept["done"]) < 200 and not kept["finished"]
+    resumed = explore(path, store=store, resume=run_id)
+    whole = explore(path, store=tmp_path / "whole.duckdb")
+    pd.testing.assert_frame_equal(resumed.results, whole.results)

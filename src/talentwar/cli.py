@@ -575,17 +575,18 @@ def explore(
     prim: Annotated[Optional[str], typer.Option("--prim", metavar="CONDITION", help="analyze: find the box where e.g. 'core_retention[lean_lab] < 0.8' holds (PRIM).")] = None,
     threshold: Annotated[float, typer.Option(min=0.05, max=1.0, help="analyze --prim: the density the box should reach.")] = 0.8,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary (run id, points, replications, outcomes) or the analysis as JSON.")] = False,
+    report_path: Annotated[Optional[Path], typer.Option("--report", metavar="FILE", help="analyze: also write the analysis as an HTML page (offline, like the run report).")] = None,
     store: StorePath = None,
 ) -> None:
     """Run an experiment over many worlds (sampled with SALib) into the run store, or analyze one: Sobol or Morris indices, feature scores, PRIM boxes."""
     if file == "analyze":
         if resume or quick or ray or posterior or workers != 1:
             fail(["explore analyze: --quick, --workers, --ray, --resume and --posterior belong to running an experiment, not to analysing one"])
-        return _explore_analyze(run_id or "latest", outcome, prim, threshold, as_json, store)
+        return _explore_analyze(run_id or "latest", outcome, prim, threshold, as_json, report_path, store)
     if run_id is not None:
         fail([f"explore {shorten(file)} {shorten(run_id)}: give one experiment file (or `explore analyze ID`)"])
-    if outcome or prim:
-        fail(["explore: --outcome and --prim belong to `talentwar explore analyze ID`"])
+    if outcome or prim or report_path:
+        fail(["explore: --outcome, --prim and --report belong to `talentwar explore analyze ID`"])
     _check_settings()
     from talentwar.exploration import ExperimentError, load_experiment
 
@@ -608,10 +609,17 @@ def explore(
                 plan = plan.with_posterior(runs.posterior(runs.resolve(posterior)))
             with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(), console=err) as bar:
                 task = bar.add_task("checking points", total=None)
-                run_exploration(
-                    plan, runs, resume=resume, workers=workers, ray=ray, started=stored.append,
-                    progress=lambda done, total, what: bar.update(task, completed=done, total=total, description=f"{what} (point x replication)" if what == "running" else what),
-                )
+
+                def begun(run_id: str) -> None:
+                    stored.append(run_id)
+                    bar.console.print(f"exploration {run_id}: if it stops, resume it with: talentwar explore {shorten(file)} --resume {run_id}", markup=False, soft_wrap=True)
+
+                def progress(done: int, total: int, what: str) -> None:
+                    bar.update(task, completed=done, total=total, description=f"{what} (point x replication)" if what == "running" else what)
+                    if what == "running" and not err.is_terminal:  # a log file gets a line per stored block, not a bar
+                        bar.console.print(f"{done:,} of {total:,} point-replications stored, {time.perf_counter() - started:.0f} s", markup=False)
+
+                run_exploration(plan, runs, resume=resume, workers=workers, ray=ray, started=begun, progress=progress)
         except (ExperimentError, StoreError) as exc:
             fail(exc.problems if isinstance(exc, ExperimentError) else [str(exc)])
         except KeyboardInterrupt:
@@ -654,7 +662,7 @@ def explore(
     )
 
 
-def _explore_analyze(run_id: str, outcome: Optional[str], prim: Optional[str], threshold: float, as_json: bool, store: Optional[Path]) -> None:
+def _explore_analyze(run_id: str, outcome: Optional[str], prim: Optional[str], threshold: float, as_json: bool, report_path: Optional[Path], store: Optional[Path]) -> None:
     from talentwar.exploration import AnalysisError, Exploration
     from talentwar.results.store import StoreError
 
@@ -675,6 +683,15 @@ def _explore_analyze(run_id: str, outcome: Optional[str], prim: Optional[str], t
         report["prim"] = exploration.prim(prim, threshold) if prim else None
     except AnalysisError as exc:
         fail([f"explore analyze {run_id}: {exc}"])
+    if report_path is not None:
+        from talentwar.exploration.report import write_exploration_report
+
+        sensitivity = {m: report[m] for m in ("sobol", "morris") if report.get(m)}
+        try:
+            written = write_exploration_report(exploration, report_path, sensitivity, report["feature_scores"], report["prim"])
+        except OSError as exc:
+            fail([f"--report {report_path}: cannot write the page ({exc.strerror or exc}); give a writable path"])
+        err.print(f"wrote {written} ({written.stat().st_size / 1e6:.1f} MB)", markup=False, soft_wrap=True)
     if as_json:
         typer.echo(json.dumps(_analysis_json(report), indent=2))
         return
