@@ -5,7 +5,8 @@ paths as `talentwar run --set`) with a range (`low`, `high`) or a list of `value
 `uncertainties` are what nobody controls, `levers` what a firm decides. Outcomes are metrics of
 firms, read at the horizon, summed or averaged over the run, or at a month. The design says how
 points are sampled (SALib) and how many replications each gets. docs/explore.md teaches the
-format with the committed example experiments/default.yaml.
+format with the committed example experiments/default.yaml. For `talentwar calibrate FILE` the same
+file gives the uncertainties (each range a uniform prior), `targets` (observed moments) and `abc`.
 
 A factor may change any number that the compiled model takes as data; it may not change a shape
 (researchers, firms, stages, the number of start dates) or switch a mechanism on or off, since
@@ -96,13 +97,11 @@ class Quick(Strict):
     months: int = Field(12, ge=1, le=simulation_bounds("months")[1])
 
 
-class Target(Strict):
+class Target(Outcome):
     """An observed moment for `talentwar calibrate FILE`: a metric of one firm, as an outcome reads
     it, with its observed value and standard error; `held_out` targets are not fitted, only checked."""
 
-    metric: str = Field(min_length=1)
     firm: str = Field(min_length=1)
-    at: Union[Literal["default", "horizon", "total", "mean"], Annotated[int, Field(ge=1)]] = "default"
     observed: float
     se: float = Field(gt=0, description="the observed value's standard error: a residual of one se counts as one unit of distance")
     held_out: bool = False

@@ -162,16 +162,12 @@ def _resumable(plan: Plan, store, resume: str, values: pd.DataFrame) -> tuple[st
     return run_id, record["done"]
 
 
-def _worker_block(plan: Plan, points: np.ndarray, values: pd.DataFrame) -> np.ndarray:
-    return run_block(plan, points, values)
-
-
 def _in_processes(plan: Plan, values: pd.DataFrame, work: list[np.ndarray], workers: int):
     """Blocks in `workers` local processes (spawned: JAX does not survive a fork), in order."""
     import multiprocessing
 
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = [(block, pool.submit(_worker_block, plan, block, values.loc[block])) for block in work]
+        futures = [(block, pool.submit(run_block, plan, block, values.loc[block])) for block in work]
         for block, future in futures:
             yield block, future.result()
 
@@ -194,7 +190,7 @@ def connect_ray(address: str):
 
 def _on_ray(ray, plan: Plan, values: pd.DataFrame, work: list[np.ndarray]):
     """Blocks as Ray tasks, each yielded as soon as it finishes."""
-    task = ray.remote(_worker_block)
+    task = ray.remote(run_block)
     shared_plan = ray.put(plan)
     pending = {task.remote(shared_plan, block, values.loc[block]): block for block in work}
     while pending:
