@@ -46,6 +46,8 @@ class AcrossResult:
     def box_text(self) -> str:
         if self.box is None:
             return self.box_note
+        if not len(self.box.limits):
+            return f"no box: PRIM restricts no factor (supported in {self.shares.get(SUPPORTED, 0):.2g} of the worlds, with no region where it is more often)"
         limits = "; ".join(
             f"{name} in {row['values']}" if row["values"] else f"{name} in [{row['low']:.3g}, {row['high']:.3g}]" for name, row in self.box.limits.iterrows()
         )
