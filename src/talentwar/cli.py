@@ -587,6 +587,8 @@ def explore(
         fail([f"explore {shorten(file)} {shorten(run_id)}: give one experiment file (or `explore analyze ID`)"])
     if outcome or prim or report_path:
         fail(["explore: --outcome, --prim and --report belong to `talentwar explore analyze ID`"])
+    if ray is not None and workers != 1:
+        fail(["explore: give --workers (local processes) or --ray (a cluster's workers), not both"])
     _check_settings()
     from talentwar.exploration import ExperimentError, load_experiment
 
