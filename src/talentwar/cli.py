@@ -344,12 +344,8 @@ def _claims_across(
         typer.echo(json.dumps({"run_id": run_id, "worlds": len(across.worlds), "replications": across.replications, "seed": across.seed,
                                "claims": [r.to_dict() for r in across.results]}, indent=2))
     else:
-        table = Table(caption=f"shares of {_count(len(across.worlds), 'world')} ({_count(across.replications, 'replication')} per variant); the box: where it is supported (PRIM)", show_lines=True)
-        for column in ("claim", "supported", "not supported", "reversed", "where it is supported"):
-            table.add_column(column)
-        for r in across.results:
-            table.add_row(f"{r.id} {r.title}", *[f"{r.shares.get(v, 0):.2g}" for v in ("supported", "not supported", "reversed")], r.box_text())
-        out.print(table)
+        caption = f"shares of {_count(len(across.worlds), 'world')} ({_count(across.replications, 'replication')} per variant); the box: where it is supported (PRIM)"
+        out.print(across_table([r.to_dict() for r in across.results], caption))
     if out_dir is not None:
         from talentwar.claims.document import write_across
 
@@ -361,6 +357,18 @@ def _claims_across(
         except OSError as exc:
             fail([f"--out {out_dir}: cannot write the claims across worlds ({exc.strerror or exc}); give a writable folder"])
         (err if as_json else out).print(f"wrote {written}", markup=False, soft_wrap=True)
+
+
+def across_table(results: list[dict], caption: str) -> Table:
+    """Claims across worlds (each as `AcrossResult.to_dict`): the shares of verdicts and the box."""
+    from talentwar.claims.across import box_text
+
+    table = Table(caption=caption, show_lines=True)
+    for column in ("claim", "supported", "not supported", "reversed", "where it is supported"):
+        table.add_column(column)
+    for r in results:
+        table.add_row(f"{r['id']} {r['title']}", *[f"{r['shares'].get(v, 0):.2g}" for v in ("supported", "not supported", "reversed")], box_text(r))
+    return table
 
 
 def claims_table(results) -> Table:
@@ -928,6 +936,8 @@ def runs_show(run_id: Annotated[str, typer.Argument(help="A run id or a unique p
             from talentwar.claims import ClaimResult
 
             out.print(claims_table([ClaimResult.from_dict(c) for c in runs.claims(full_id)]))
+        elif info["kind"] == "claims-across":
+            out.print(across_table(runs.claims(full_id), "shares of the worlds; the box: where it is supported (PRIM)"))
         elif info["kind"] == "calibration":
             record = runs.posterior(full_id)
             checks = record["checks"]

@@ -44,14 +44,20 @@ class AcrossResult:
         }
 
     def box_text(self) -> str:
-        if self.box is None:
-            return self.box_note
-        if not len(self.box.limits):
-            return f"no box: PRIM restricts no factor (supported in {self.shares.get(SUPPORTED, 0):.2g} of the worlds, with no region where it is more often)"
-        limits = "; ".join(
-            f"{name} in {row['values']}" if row["values"] else f"{name} in [{row['low']:.3g}, {row['high']:.3g}]" for name, row in self.box.limits.iterrows()
-        )
-        return f"{limits or 'no restriction'} (coverage {self.box.coverage:.2f}, density {self.box.density:.2f})"
+        return box_text(self.to_dict())
+
+
+def box_text(result: dict) -> str:
+    """Where a claim is supported, from its dict form (`AcrossResult.to_dict`, as stored)."""
+    box = result["box"]
+    if box is None:
+        return result["box_note"]
+    if not box["limits"]:
+        return f"no box: PRIM restricts no factor (supported in {result['shares'].get(SUPPORTED, 0):.2g} of the worlds, with no region where it is more often)"
+    limits = "; ".join(
+        f"{row['factor']} in {row['values']}" if row["values"] else f"{row['factor']} in [{row['low']:.3g}, {row['high']:.3g}]" for row in box["limits"]
+    )
+    return f"{limits} (coverage {box['coverage']:.2f}, density {box['density']:.2f})"
 
 
 @dataclass
