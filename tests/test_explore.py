@@ -220,6 +220,7 @@ def test_the_committed_default_experiment_is_valid():
     assert jax.tree_util.tree_structure(plan.params_at(dict(values.loc[0]), "point 0")) is not None
 
 
+@pytest.mark.filterwarnings("ignore:os.fork:RuntimeWarning")  # Ray starts its processes by fork and exec, which is safe
 def test_blocks_in_other_processes_give_the_same_numbers(tmp_path, monkeypatch):
     """Local worker processes, and a local Ray cluster with two worker processes: bit-identical
     to the run in this process."""
