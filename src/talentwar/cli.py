@@ -789,9 +789,8 @@ def _calibrate_file(file: str, quick: bool, as_json: bool, store: Optional[Path]
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err) as bar:
         task = bar.add_task("ABC-SMC: sampling the prior", total=None)
 
-        def progress(simulations: int, generation: int, epsilon: float) -> None:
-            shown = "" if epsilon == float("inf") else f", epsilon {epsilon:.3g}"
-            bar.update(task, description=f"ABC-SMC generation {generation + 1}: {simulations:,} particles simulated{shown}")
+        def progress(simulations: int, generations: int) -> None:
+            bar.update(task, description=f"ABC-SMC (at most {generations} generations): {simulations:,} particles simulated")
 
         posterior = calibrate_experiment(plan, progress)
     with _open_store(store) as runs:

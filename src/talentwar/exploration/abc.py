@@ -53,9 +53,9 @@ class Posterior:
         return pd.DataFrame.from_dict(rows, orient="index").rename_axis("uncertainty")
 
 
-def calibrate_experiment(plan: Plan, progress: Callable[[int, int, float], None] | None = None) -> Posterior:
-    """Run ABC-SMC on `plan` (loaded with purpose "calibrate"). `progress(simulations, generation,
-    epsilon)` follows the work."""
+def calibrate_experiment(plan: Plan, progress: Callable[[int, int], None] | None = None) -> Posterior:
+    """Run ABC-SMC on `plan` (loaded with purpose "calibrate"). `progress(simulations, generations)`
+    follows the work (generations: the most that will run)."""
     import pyabc
 
     from talentwar.exploration.runner import run_block
@@ -66,14 +66,14 @@ def calibrate_experiment(plan: Plan, progress: Callable[[int, int, float], None]
     names = [t.outcome.name for t in plan.targets]
     fitted = [(t.outcome.name, t.se) for t in plan.targets if not t.held_out]
     observed = {t.outcome.name: t.observed for t in plan.targets}
-    state = {"simulations": 0, "generation": 0, "epsilon": math.inf}
+    state = {"simulations": 0}
 
     def model(parameters) -> dict:
         values = pd.DataFrame([{f.label: float(parameters[f.label]) for f in plan.factors}])
         outcomes = run_block(plan, np.array([0]), values)[0]  # [replications, targets]
         state["simulations"] += 1
         if progress:
-            progress(state["simulations"], state["generation"], state["epsilon"])
+            progress(state["simulations"], generations)
         return dict(zip(names, outcomes.mean(axis=0).tolist(), strict=True))
 
     def distance(x: dict, y: dict) -> float:
@@ -90,15 +90,9 @@ def calibrate_experiment(plan: Plan, progress: Callable[[int, int, float], None]
         abc = pyabc.ABCSMC(model, prior, distance, population_size=population, sampler=pyabc.sampler.SingleCoreSampler())
         history = abc.new(f"sqlite:///{Path(folder) / 'abc.db'}", observed)
 
-        epsilons: list[float] = []
-        for t in range(generations):  # one generation per call, so progress knows the generation
-            state["generation"] = t
-            history = abc.run(max_nr_populations=1, minimum_epsilon=min_epsilon)
-            epsilon = float(history.get_all_populations()["epsilon"].iloc[-1])
-            epsilons.append(epsilon)
-            state["epsilon"] = epsilon
-            if epsilon <= min_epsilon:
-                break
+        history = abc.run(max_nr_populations=generations, minimum_epsilon=min_epsilon)
+        populations = history.get_all_populations()
+        epsilons = [float(e) for e in populations.loc[populations["t"] >= 0, "epsilon"]]
         frame, weights = history.get_distribution()
         stat_weights, stats = history.get_weighted_sum_stats()
     particles = frame[[f.label for f in plan.factors]].reset_index(drop=True)
