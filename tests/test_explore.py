@@ -295,6 +295,12 @@ def test_a_run_draws_each_replications_world_from_a_posterior(tmp_path):
     pd.testing.assert_frame_equal(pd.DataFrame(four.info["posterior"]["draws"]), draws.iloc[:4])
     first = nine.metrics[nine.metrics["replication"] < 4].reset_index(drop=True)
     pd.testing.assert_frame_equal(first, four.metrics.reset_index(drop=True))
+    from talentwar.results.store import RunStore
+
+    with RunStore(tmp_path / "draws.duckdb") as runs:
+        stored = runs.load(runs.save(nine))
+    assert stored.info["posterior"]["id"] == "synthetic"
+    pd.testing.assert_frame_equal(pd.DataFrame(stored.info["posterior"]["draws"])[draws.columns], draws, check_dtype=False)
     single = {**record, "particles": pd.DataFrame({"poaching": [0.2], "weight": [1.0]})}
     drawn = simulate(scenario, replications=4, months=6, seed=3, posterior=single)
     plain = simulate(load_scenario(MINI, ["firms.poacher.poaching.offer_rate=0.2"]), replications=4, months=6, seed=3)

@@ -959,7 +959,11 @@ def runs_show(run_id: Annotated[str, typer.Argument(help="A run id or a unique p
                 soft_wrap=True,
             )
         else:
-            out.print(summary_table(runs.load(full_id).summary()))
+            result = runs.load(full_id)
+            if "posterior" in result.info:
+                drawn = result.info["posterior"]
+                out.print(f"worlds drawn from calibration {drawn['id']}: {len({d['particle'] for d in drawn['draws']})} distinct particles over {_count(len(drawn['draws']), 'replication')}", markup=False)
+            out.print(summary_table(result.summary()))
 
     _stored(store, run_id, show)
 

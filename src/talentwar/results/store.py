@@ -16,7 +16,8 @@ added block by block as the work goes, each block in its own transaction: an exp
 stopped keeps its finished blocks and resumes from them); a calibration (`talentwar calibrate FILE`,
 kind "calibration") keeps its record in `explorations` too, its posterior in `posterior_particles`
 (one row per particle and uncertainty, with the particle's weight) and its predictive check in
-`posterior_checks`. A run is written in a single transaction: killed at any point
+`posterior_checks`; a run whose worlds were drawn from a posterior (`--posterior`) keeps each
+replication's particle and values in `run_draws`. A run is written in a single transaction: killed at any point
 (kill -9, a full disk) it leaves no partial run visible, and DuckDB's write-ahead log keeps what
 was already committed intact. Ctrl-C during a write waits for it to finish (a second or two) and
 then interrupts, so finished work is kept and `SAVED` says truthfully what was stored.
@@ -71,13 +72,14 @@ CREATE TABLE IF NOT EXISTS explorations (
 );
 CREATE TABLE IF NOT EXISTS explore_points (run_id VARCHAR, point INTEGER, factor VARCHAR, value DOUBLE, sampled DOUBLE);
 CREATE TABLE IF NOT EXISTS explore_outcomes (run_id VARCHAR, point INTEGER, replication INTEGER, outcome VARCHAR, value DOUBLE);
+CREATE TABLE IF NOT EXISTS run_draws (run_id VARCHAR, posterior VARCHAR, replication INTEGER, particle INTEGER, factor VARCHAR, value DOUBLE);
 CREATE TABLE IF NOT EXISTS posterior_particles (run_id VARCHAR, particle INTEGER, weight DOUBLE, factor VARCHAR, value DOUBLE);
 CREATE TABLE IF NOT EXISTS posterior_checks (
     run_id VARCHAR, target VARCHAR, held_out BOOLEAN, observed DOUBLE, se DOUBLE, mean DOUBLE, low DOUBLE, high DOUBLE, z DOUBLE, source VARCHAR
 );
 """
 FRAMES = ("metrics", "moves", "investors")
-DATA_TABLES = (*FRAMES, "finals", "claims", "explorations", "explore_points", "explore_outcomes", "posterior_particles", "posterior_checks")
+DATA_TABLES = (*FRAMES, "finals", "claims", "explorations", "explore_points", "explore_outcomes", "posterior_particles", "posterior_checks", "run_draws")
 
 
 SAVED: list[str] = []  # ids of the runs this process has stored, for an honest word on Ctrl-C
@@ -158,6 +160,12 @@ class RunStore:
                 con.execute(f"INSERT INTO {table} SELECT ? AS run_id, * FROM frame", [run_id])
                 con.unregister("frame")
             con.execute("INSERT INTO finals VALUES (?, ?)", [run_id, final.getvalue()])
+            drawn = result.info.get("posterior")
+            if drawn:  # worlds drawn from a posterior: which particle each replication ran in
+                draws = pd.DataFrame(drawn["draws"]).melt(id_vars=["replication", "particle"], var_name="factor", value_name="value")
+                con.register("frame", draws)
+                con.execute("INSERT INTO run_draws SELECT ? AS run_id, ? AS posterior, replication, particle, factor, value FROM frame", [run_id, drawn["id"]])
+                con.unregister("frame")
         SAVED.append(run_id)
         return run_id
 
@@ -396,8 +404,17 @@ class RunStore:
             investors=frames["investors"],
             moves_unlogged=int(info["moves_unlogged"]),
             wall_seconds=float(info["wall_seconds"]),
-            info={"run_id": info["id"], "created": info["created"], "version": info["version"]},
+            info={"run_id": info["id"], "created": info["created"], "version": info["version"], **self._draws(info["id"])},
         )
+
+    def _draws(self, run_id: str) -> dict:
+        """{"posterior": {"id", "draws"}} for a run whose worlds were drawn from a posterior, else {}."""
+        long = self.connection.execute("SELECT posterior, replication, particle, factor, value FROM run_draws WHERE run_id = ? ORDER BY rowid", [run_id]).df()
+        if long.empty:
+            return {}
+        wide = long.pivot(index=["replication", "particle"], columns="factor", values="value").reset_index()
+        wide.columns.name = None
+        return {"posterior": {"id": long["posterior"].iloc[0], "draws": wide.to_dict("records")}}
 
     def delete(self, run_id: str) -> str:
         run_id = self.resolve(run_id)
