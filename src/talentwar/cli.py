@@ -613,10 +613,11 @@ def explore(
     from talentwar.results.store import StoreError
 
     started, stored = time.perf_counter(), []
+    drawn = _posterior(store, posterior)
     with _open_store(store) as runs:
         try:
-            if posterior is not None:
-                plan = plan.with_posterior(runs.posterior(runs.resolve(posterior)))
+            if drawn is not None:
+                plan = plan.with_posterior(drawn)
             with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(), console=err) as bar:
                 task = bar.add_task("checking points", total=None)
 
@@ -637,7 +638,7 @@ def explore(
                 typer.echo(f"interrupted; exploration {stored[0]} keeps every finished block: resume with talentwar explore {shorten(file)} --resume {stored[0]}", err=True)
                 raise typer.Exit(130) from None
             raise
-        exploration = Exploration(runs.exploration(stored[0]), runs.explore_outcomes(stored[0]))
+        exploration = Exploration.from_store(runs, stored[0])
     seconds = time.perf_counter() - started
     values = exploration.results[exploration.outcome_names].to_numpy(float)
     summary = {
@@ -678,7 +679,7 @@ def _explore_analyze(run_id: str, outcome: Optional[str], prim: Optional[str], t
 
     def load(runs, full_id):
         try:
-            return Exploration(runs.exploration(full_id), runs.explore_outcomes(full_id))
+            return Exploration.from_store(runs, full_id)
         except StoreError as exc:
             fail([str(exc)])
 

@@ -210,7 +210,7 @@ def run_replications(
     def run_group(start: int) -> None:
         ids = np.minimum(np.arange(start, start + width), replications - 1)  # pad the last group
         valid = int(min(width, replications - start))
-        lanes = device_params if not per_replication else jax.tree_util.tree_map(lambda x: jnp.asarray(np.take(x, ids, axis=0)), params)
+        lanes = device_params if not per_replication else lane_rows(params, ids)
         piece = jax.tree_util.tree_leaves(jax.device_get(fn(lanes, seed_array, jnp.asarray(ids, jnp.int32))))
         with allocate:
             if not outputs:
@@ -220,14 +220,23 @@ def run_replications(
 
     # Groups are independent: on a CPU, run as many at once as there are cores and memory allow
     # (XLA parallelises only part of each step); on an accelerator, one at a time.
-    group_bytes = width * bytes_per_replication(dims, months, n_metrics)
-    workers = max(1, min(len(starts), concurrent_groups(), memory_budget() // max(group_bytes, 1)))
+    workers = group_workers(len(starts), width * bytes_per_replication(dims, months, n_metrics))
     with ThreadPoolExecutor(workers) as pool:
         for start, _ in zip(starts, pool.map(run_group, starts), strict=True):
             done = min(start + width, replications)
             if progress is not None and (done % report_every == 0 or done == replications):
                 progress(done, replications)
     return jax.tree_util.tree_unflatten(OUTPUTS, outputs)
+
+
+def lane_rows(params: Params, rows: np.ndarray) -> Params:
+    """Each leaf's `rows` (its leading axis: points or replications) on the device: one lane group's parameters."""
+    return jax.tree_util.tree_map(lambda x: jnp.asarray(np.take(x, rows, axis=0)), params)
+
+
+def group_workers(groups: int, group_bytes: int) -> int:
+    """Lane groups to run at once: as many as the cores and the memory budget allow, at least one."""
+    return max(1, min(groups, concurrent_groups(), memory_budget() // max(group_bytes, 1)))
 
 
 def point_groups(points: np.ndarray, replications: int, width: int) -> np.ndarray:
@@ -287,15 +296,14 @@ def run_points(
     def run_group(group: np.ndarray) -> None:
         valid = group[:, 0] >= 0
         index, replication = np.where(valid, group[:, 0], 0), np.where(valid, group[:, 1], 0)
-        lane_params = jax.tree_util.tree_map(lambda x: jnp.asarray(np.take(x, index, axis=0)), params)
+        lane_params = lane_rows(params, index)
         reduced = np.asarray(reduce(np.asarray(jax.device_get(fn(lane_params, seed_array, jnp.asarray(replication, jnp.int32))))))
         with allocate:
             if not out:
                 out.append(np.full((len(points), replications) + reduced.shape[1:], np.nan, reduced.dtype))
             out[0][index[valid], replication[valid]] = reduced[valid]
 
-    group_bytes = width * bytes_per_replication(dims, months, 0)
-    workers = max(1, min(len(groups), concurrent_groups(), memory_budget() // max(group_bytes, 1)))
+    workers = group_workers(len(groups), width * bytes_per_replication(dims, months, 0))
     done = 0
     with ThreadPoolExecutor(workers) as pool:
         for group, _ in zip(groups, pool.map(run_group, groups), strict=True):

@@ -40,4 +40,4 @@ def explore(
         if posterior is not None:
             plan = plan.with_posterior(runs.posterior(runs.resolve(posterior)))
         run_id = run(plan, runs, resume=resume, workers=workers, ray=ray, progress=progress)
-        return Exploration(runs.exploration(run_id), runs.explore_outcomes(run_id))
+        return Exploration.from_store(runs, run_id)

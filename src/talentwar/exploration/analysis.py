@@ -71,8 +71,13 @@ class Exploration:
         from talentwar.results.store import RunStore
 
         with RunStore(store, create=False) as runs:
-            full = runs.resolve(run_id)
-            return cls(runs.exploration(full), runs.explore_outcomes(full))
+            return cls.from_store(runs, run_id)
+
+    @classmethod
+    def from_store(cls, runs, run_id: str | None) -> Exploration:
+        """The exploration `run_id` (an id, a prefix or "latest") of an open RunStore."""
+        full = runs.resolve(run_id)
+        return cls(runs.exploration(full), runs.explore_outcomes(full))
 
     @property
     def method(self) -> str:

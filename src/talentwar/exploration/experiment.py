@@ -27,7 +27,7 @@ import yaml
 from pydantic import Field, ValidationError, model_validator
 
 from talentwar.engine.metrics import is_flow, metric_names
-from talentwar.engine.params import Params, build
+from talentwar.engine.params import Dims, Params, build
 from talentwar.scenario import Scenario, ScenarioError, load_scenario, to_yaml, validate
 from talentwar.scenario.loader import format_errors, load_yaml, parse_field_path, read_file, set_path, value_at
 from talentwar.scenario.schema import Strict, simulation_bounds
@@ -279,6 +279,13 @@ class Plan:
             return validate(data, where)
         except ScenarioError as exc:
             raise ExperimentError(exc.problems) from None
+
+    def lanes(self) -> tuple[Dims, int]:
+        """The compiled shape every point shares, and how many lanes a compiled call runs."""
+        from talentwar.engine.run import lane_width
+
+        _, layout = build(self.base, move_capacity=1)
+        return layout.dims, lane_width(layout.dims, self.months, len(metric_names(layout.stages, layout.firms)))
 
     def params_at(self, values: dict[str, Any], where: str) -> Params:
         """The engine's parameters at a point, checked to share the base's shapes and switches."""

@@ -36,28 +36,22 @@ def point_values(values: pd.DataFrame, point: int) -> dict:
 
 def run_block(plan: Plan, points: np.ndarray, values: pd.DataFrame, progress: Callable[[int, int], None] | None = None) -> np.ndarray:
     """The outcomes of `points` (numbers in the design) for every replication: [points, replications, outcomes]."""
-    from talentwar.engine.run import lane_width, run_points
-    from talentwar.engine.metrics import metric_names
-    from talentwar.engine.params import build
+    from talentwar.engine.run import run_points
 
     stacked = [plan.params_at(point_values(values, int(p)), f"{plan.source}: point {int(p)}") for p in points]
     params = jax.tree_util.tree_map(lambda *leaves: np.stack(leaves), *stacked)
-    _, layout = build(plan.base, move_capacity=1)
-    width = lane_width(layout.dims, plan.months, len(metric_names(layout.stages, layout.firms)))
+    dims, width = plan.lanes()
     return run_points(
-        params, np.asarray(points), layout.dims, plan.months, plan.seed, plan.replications, width,
+        params, np.asarray(points), dims, plan.months, plan.seed, plan.replications, width,
         lambda firm_metrics: reduce_outcomes(firm_metrics, plan.outcomes), progress,
     )
 
 
 def block_size(plan: Plan) -> int:
     """Points in a block: BLOCK_LANE_GROUPS lane groups' worth of (point, replication) pairs."""
-    from talentwar.engine.metrics import metric_names
-    from talentwar.engine.params import build
-    from talentwar.engine.run import concurrent_groups, lane_width
+    from talentwar.engine.run import concurrent_groups
 
-    _, layout = build(plan.base, move_capacity=1)
-    width = lane_width(layout.dims, plan.months, len(metric_names(layout.stages, layout.firms)))
+    _, width = plan.lanes()
     return max(1, -(-BLOCK_LANE_GROUPS * width * concurrent_groups() // plan.replications))
 
 

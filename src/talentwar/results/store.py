@@ -156,16 +156,12 @@ class RunStore:
         with self._transaction() as (con, run_id):
             self._insert_run(con, run_id, "run", result.scenario, result.seed, result.replications, result.months, result.wall_seconds, result.moves_unlogged)
             for table in FRAMES:
-                con.register("frame", getattr(result, table))
-                con.execute(f"INSERT INTO {table} SELECT ? AS run_id, * FROM frame", [run_id])
-                con.unregister("frame")
+                self._insert_frame(con, table, getattr(result, table), [run_id])
             con.execute("INSERT INTO finals VALUES (?, ?)", [run_id, final.getvalue()])
             drawn = result.info.get("posterior")
             if drawn:  # worlds drawn from a posterior: which particle each replication ran in
                 draws = pd.DataFrame(drawn["draws"]).melt(id_vars=["replication", "particle"], var_name="factor", value_name="value")
-                con.register("frame", draws)
-                con.execute("INSERT INTO run_draws SELECT ? AS run_id, ? AS posterior, replication, particle, factor, value FROM frame", [run_id, drawn["id"]])
-                con.unregister("frame")
+                self._insert_frame(con, "run_draws", draws, [run_id, drawn["id"]], "replication, particle, factor, value")
         SAVED.append(run_id)
         return run_id
 
@@ -191,14 +187,8 @@ class RunStore:
         long["sampled"] = sampled.astype(float).reset_index().melt(id_vars="point", var_name="factor", value_name="sampled")["sampled"]
         with self._transaction() as (con, run_id):
             self._insert_run(con, run_id, "explore", plan.base, plan.seed, plan.replications, plan.months, 0.0, 0)
-            con.execute(
-                "INSERT INTO explorations VALUES (?, ?, ?, ?, ?, ?, ?, ?, false, ?)",
-                [run_id, plan.experiment.name, plan.source, plan.text, plan.quick, json.dumps([f.to_dict() for f in plan.factors]),
-                 json.dumps([o.to_dict() for o in plan.outcomes]), len(values), plan.posterior["info"]["id"] if plan.posterior else None],
-            )
-            con.register("frame", long)
-            con.execute("INSERT INTO explore_points SELECT ? AS run_id, point, factor, value, sampled FROM frame", [run_id])
-            con.unregister("frame")
+            self._insert_experiment(con, run_id, plan, plan.factors, plan.outcomes, len(values), finished=False)
+            self._insert_frame(con, "explore_points", long, [run_id], "point, factor, value, sampled")
         SAVED.append(run_id)
         return run_id
 
@@ -212,9 +202,7 @@ class RunStore:
             "value": values.reshape(-1).astype(np.float64),
         })
         with self._transaction() as (con, _):
-            con.register("frame", frame)
-            con.execute("INSERT INTO explore_outcomes SELECT ? AS run_id, * FROM frame", [run_id])
-            con.unregister("frame")
+            self._insert_frame(con, "explore_outcomes", frame, [run_id])
 
     def finish_exploration(self, run_id: str, wall_seconds: float) -> None:
         with self._transaction() as (con, _):
@@ -224,12 +212,7 @@ class RunStore:
     def exploration(self, run_id: str) -> dict:
         """A stored exploration: its record (experiment text, factors, outcomes, ...), its points
         (a frame indexed by point) and which points have their outcomes stored."""
-        info = self.info(run_id)
-        if info["kind"] != "explore":
-            raise StoreError(f"run {info['id']!r} is a {info['kind']} run, not an exploration; `talentwar runs list` shows each run's kind")
-        cursor = self.connection.execute("SELECT * EXCLUDE (run_id) FROM explorations WHERE run_id = ?", [info["id"]])
-        record = dict(zip([d[0] for d in cursor.description], cursor.fetchone(), strict=True))
-        record["factors"], record["outcomes"] = json.loads(record["factors"]), json.loads(record["outcomes"])
+        info, record = self._experiment_record(run_id, "explore", "an exploration; `talentwar runs list` shows each run's kind")
         long = self.connection.execute("SELECT point, factor, value, sampled FROM explore_points WHERE run_id = ?", [info["id"]]).df()
         names = [f["name"] for f in record["factors"]]
         frames = {}
@@ -253,15 +236,9 @@ class RunStore:
         checks = posterior.checks[["target", "held_out", "observed", "se", "mean", "low", "high", "z", "source"]]
         with self._transaction() as (con, run_id):
             self._insert_run(con, run_id, "calibration", plan.base, plan.seed, plan.replications, plan.months, posterior.seconds, 0)
-            con.execute(
-                "INSERT INTO explorations VALUES (?, ?, ?, ?, ?, ?, ?, ?, true, NULL)",
-                [run_id, plan.experiment.name, plan.source, plan.text, plan.quick, json.dumps([f.to_dict() for f in plan.factors]),
-                 json.dumps([t.to_dict() for t in plan.targets]), len(posterior.particles)],
-            )
+            self._insert_experiment(con, run_id, plan, plan.factors, plan.targets, len(posterior.particles), finished=True)
             for table, frame in (("posterior_particles", particles), ("posterior_checks", checks)):
-                con.register("frame", frame)
-                con.execute(f"INSERT INTO {table} SELECT ? AS run_id, * FROM frame", [run_id])
-                con.unregister("frame")
+                self._insert_frame(con, table, frame, [run_id])
         SAVED.append(run_id)
         return run_id
 
@@ -273,14 +250,8 @@ class RunStore:
         worlds["sampled"] = worlds["value"]
         with self._transaction() as (con, run_id):
             self._insert_run(con, run_id, "claims-across", plan.base, across.seed, across.replications, plan.months, across.seconds, 0)
-            con.execute(
-                "INSERT INTO explorations VALUES (?, ?, ?, ?, ?, ?, ?, ?, true, ?)",
-                [run_id, plan.experiment.name, plan.source, plan.text, plan.quick, json.dumps([f.to_dict() for f in across.factors]), "[]",
-                 len(across.worlds), plan.posterior["info"]["id"] if plan.posterior else None],
-            )
-            con.register("frame", worlds)
-            con.execute("INSERT INTO explore_points SELECT ? AS run_id, point, factor, value, sampled FROM frame", [run_id])
-            con.unregister("frame")
+            self._insert_experiment(con, run_id, plan, across.factors, [], len(across.worlds), finished=True)
+            self._insert_frame(con, "explore_points", worlds, [run_id], "point, factor, value, sampled")
             for r in across.results:
                 commonest = max(r.shares, key=r.shares.get)
                 effects = [e for e in r.effects if e is not None and np.isfinite(e)]
@@ -292,17 +263,42 @@ class RunStore:
     def posterior(self, run_id: str) -> dict:
         """A stored calibration: its record (experiment text, factors, targets), the particles (one
         row each: the uncertainties' values and `weight`) and the predictive check."""
-        info = self.info(run_id)
-        if info["kind"] != "calibration":
-            raise StoreError(f"run {info['id']!r} is a {info['kind']} run, not a calibration; `talentwar calibrate FILE` makes one")
-        cursor = self.connection.execute("SELECT * EXCLUDE (run_id) FROM explorations WHERE run_id = ?", [info["id"]])
-        record = dict(zip([d[0] for d in cursor.description], cursor.fetchone(), strict=True))
-        record["factors"], record["targets"] = json.loads(record.pop("factors")), json.loads(record.pop("outcomes"))
+        info, record = self._experiment_record(run_id, "calibration", "a calibration; `talentwar calibrate FILE` makes one")
+        record["targets"] = record.pop("outcomes")
         long = self.connection.execute("SELECT particle, weight, factor, value FROM posterior_particles WHERE run_id = ?", [info["id"]]).df()
         particles = long.pivot(index=["particle", "weight"], columns="factor", values="value")[[f["name"] for f in record["factors"]]].reset_index("weight")
         particles.columns.name = None
         checks = self.connection.execute("SELECT * EXCLUDE (run_id) FROM posterior_checks WHERE run_id = ? ORDER BY rowid", [info["id"]]).df()
         return {"info": info, **record, "particles": particles[[*particles.columns[1:], "weight"]], "checks": checks}
+
+    @staticmethod
+    def _insert_frame(con, table: str, frame: pd.DataFrame, values: list, columns: str = "*") -> None:
+        """INSERT INTO `table` one row per row of `frame`: the `values` (run id first), then `columns` of the frame."""
+        con.register("frame", frame)
+        try:
+            con.execute(f"INSERT INTO {table} SELECT {', '.join('?' * len(values))}, {columns} FROM frame", values)
+        finally:
+            con.unregister("frame")
+
+    @staticmethod
+    def _insert_experiment(con, run_id: str, plan, factors: list, outcomes: list, points: int, finished: bool) -> None:
+        """The `explorations` row of an exploration, calibration or claims across worlds (`outcomes`: a calibration's targets)."""
+        con.execute(
+            "INSERT INTO explorations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [run_id, plan.experiment.name, plan.source, plan.text, plan.quick, json.dumps([f.to_dict() for f in factors]),
+             json.dumps([o.to_dict() for o in outcomes]), points, finished, plan.posterior["info"]["id"] if plan.posterior else None],
+        )
+
+    def _experiment_record(self, run_id: str, kind: str, what: str) -> tuple[dict, dict]:
+        """(the `runs` row, the `explorations` row with factors and outcomes decoded) of a run of `kind`;
+        StoreError, saying it is not `what`, for a run of another kind."""
+        info = self.info(run_id)
+        if info["kind"] != kind:
+            raise StoreError(f"run {info['id']!r} is a {info['kind']} run, not {what}")
+        cursor = self.connection.execute("SELECT * EXCLUDE (run_id) FROM explorations WHERE run_id = ?", [info["id"]])
+        record = dict(zip([d[0] for d in cursor.description], cursor.fetchone(), strict=True))
+        record["factors"], record["outcomes"] = json.loads(record["factors"]), json.loads(record["outcomes"])
+        return info, record
 
     @contextmanager
     def _transaction(self):
