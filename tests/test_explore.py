@@ -131,6 +131,45 @@ def test_a_bad_experiment_is_one_line_naming_the_file_and_field(tmp_path, change
     assert all("\n" not in line and "experiment.yaml" in line for line in caught.value.problems)
 
 
+CALIBRATION = {"abc": {"population": 4, "generations": 1, "replications": 2, "months": 6}, "design": None, "outcomes": []}
+
+
+@pytest.mark.parametrize(
+    "changes, expected",
+    [
+        ({"targets": [{"fact": "z"}]}, "unknown fact 'z'"),
+        ({"targets": [{"fact": "f"}]}, "fact (f) cannot run on scenario"),
+        ({"targets": [{"fact": "e", "firm": "lab"}]}, "firm and at belong to metric targets"),
+        ({"targets": [{"metric": "headcount_core", "firm": "lab"}]}, "give its observed value and standard error"),
+        ({"targets": [{"fact": "e"}, {"fact": "E"}]}, "fact:e is asked for twice"),
+        ({"targets": [{"fact": "e"}], "uncertainties": [{"field": "firms.lab.capital.window_interval_months", "low": 0.5, "high": 2, "scale": True}]}, "holds whole numbers"),
+        ({"targets": [{"fact": "e"}], "uncertainties": [{"field": "archetypes.*.loyalty", "low": 0.5, "high": 2, "scale": True}]}, "has no field 'loyalty'"),
+        ({"targets": [{"fact": "e"}], "uncertainties": [{"field": "market.temperature", "low": 0.0, "high": 0.5, "log": True}]}, "log needs a range with low above 0"),
+        ({"targets": [{"fact": "e"}], "abc": {"population": 4, "replications": 1}}, "at least 2 replications"),
+    ],
+)
+def test_a_bad_calibration_target_or_factor_is_one_line(tmp_path, changes, expected):
+    path = write(tmp_path, {**CALIBRATION, **changes})
+    with pytest.raises(ExperimentError) as caught:
+        load_experiment(path, purpose="calibrate")
+    assert any(expected in line for line in caught.value.problems), caught.value.problems
+    assert all("\n" not in line and "experiment.yaml" in line for line in caught.value.problems)
+
+
+def test_a_scale_factor_multiplies_every_field_its_wildcard_names_and_a_log_range_is_sampled_in_logs(tmp_path):
+    uncertainties = [
+        {"field": "archetypes.*.equity", "name": "equity_scale", "low": 0.25, "high": 4, "log": True, "scale": True},
+        {"field": "market.temperature", "name": "taste", "low": 0.01, "high": 1.0, "log": True},
+    ]
+    plan = load_experiment(write(tmp_path, {"uncertainties": uncertainties, "levers": []}))
+    scenario = plan.scenario_at({"equity_scale": 2.0, "taste": 0.2}, "test")
+    assert {name: a.equity for name, a in scenario.archetypes.items()} == {"scholar": 0.2, "mercenary": 0.6}
+    assert scenario.market.temperature == 0.2
+    values, sampled = sample(plan)
+    assert np.allclose(np.log(values["equity_scale"]), sampled["equity_scale"]) and np.allclose(np.log(values["taste"]), sampled["taste"])
+    assert values["taste"].between(0.01, 1.0).all() and (values["taste"] < 0.1).sum() >= 2  # log-uniform: half the draws below 0.1
+
+
 def test_the_command_line_runs_and_analyses_an_exploration(tmp_path):
     path = write(tmp_path)
     store = str(tmp_path / "cli.duckdb")
@@ -248,9 +287,12 @@ def test_abc_calibration_recovers_a_known_value_and_checks_held_out_targets(tmp_
     simulated = runner.run_block(plan, np.array([0]), pd.DataFrame([{"poaching": 0.3}]))[0].mean(axis=0)
     committed = [t.observed for t in plan.targets]
     assert simulated.tolist() == committed, f"the engine's numbers changed: write observed {simulated.tolist()} (in target order) into {path.name}"
-    ran = CliRunner().invoke(app, ["calibrate", str(path), "--json", "--store", str(tmp_path / "abc.duckdb")])
+    ran = CliRunner().invoke(app, ["calibrate", str(path), "--json", "--store", str(tmp_path / "abc.duckdb"), "--out", str(tmp_path / "docs")])
     assert ran.exit_code == 0, ran.output
     fit = json.loads(ran.stdout[ran.stdout.index("{"):])
+    page = (tmp_path / "docs" / "recover-poaching.md").read_text()
+    assert f"calibration run {fit['run_id']}" in page and "| departures_poached[lab] | fitted |" in page and "| headcount_core[lab] | held out |" in page
+    assert json.loads((tmp_path / "docs" / "recover-poaching.json").read_text())["posterior"] == fit["posterior"]
     posterior = fit["posterior"][0]
     assert posterior["high"] - posterior["low"] < 0.5 * (0.6 - 0.02)
     assert [c["target"] for c in fit["fitted"]] == ["departures_poached[lab]"] and [c["target"] for c in fit["held_out"]] == ["headcount_core[lab]"]

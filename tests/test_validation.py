@@ -43,6 +43,35 @@ def test_quick_validation_measures_every_market_fact(quick_results):
     assert 0.0 < retention.value.mean < 1.0 and retention.value.low <= retention.value.mean <= retention.value.high
 
 
+def test_a_calibration_target_can_be_a_fact_measured_as_validate_measures_it(tmp_path, quick_results):
+    """`talentwar calibrate FILE` with `fact:` targets: each particle runs the fact's experiment, and
+    at the scenario's own values its moment is exactly what `talentwar validate --quick` reports."""
+    import yaml
+
+    from talentwar.exploration import load_experiment
+    from talentwar.exploration.abc import simulate_moments
+
+    experiment = {
+        "name": "facts", "scenario": "talent-war-2026",
+        "uncertainties": [
+            {"field": "market.temperature", "low": 0.01, "high": 0.6, "log": True},
+            {"field": "archetypes.*.equity", "name": "equity_scale", "low": 0.0625, "high": 16, "log": True, "scale": True},
+        ],
+        "targets": [{"fact": "e"}, {"fact": "c", "observed": 4.0, "se": 1.0}, {"fact": "d", "held_out": True}],
+        "abc": {"population": 4, "generations": 1}, "abc_quick": {"replications": 8},
+    }
+    path = tmp_path / "facts.yaml"
+    path.write_text(yaml.safe_dump(experiment))
+    plan = load_experiment(path, quick=True, purpose="calibrate")
+    targets = {t.name: t for t in plan.targets}
+    low, high = FACTS["e"].band
+    assert (targets["fact:e"].observed, targets["fact:e"].se) == ((low + high) / 2, (high - low) / 2) and "SignalFire" in targets["fact:e"].source
+    assert (targets["fact:c"].observed, targets["fact:c"].se) == (4.0, 1.0) and targets["fact:d"].held_out and plan.outcomes == []
+    moments = simulate_moments(plan, {f.label: f.default(plan.raw) for f in plan.factors})
+    validated = {f"fact:{r.id}": r.value.mean for r in quick_results}
+    assert moments == {name: validated[name] for name in ("fact:e", "fact:c", "fact:d")}
+
+
 def test_the_ratios_interval_is_a_bootstrap_over_replications_and_keeps_one_way_flows_infinite():
     forward, backward = [3, 4, 5, 2], [1, 0, 2, 1]
     estimate = ratio_of_sums(lambda i: safe_ratio(sum(forward[j] for j in i), sum(backward[j] for j in i)), 4)

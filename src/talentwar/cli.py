@@ -500,7 +500,7 @@ def calibrate(
     replications: Annotated[int, typer.Option(min=2, max=10_000, help="Per experiment of each trial.")] = 24,
     seed: Annotated[Optional[int], typer.Option(min=0, max=2**31 - 1, help="Seeds the sampler and the simulations. Default: the scenario's.")] = None,
     quick: Annotated[bool, typer.Option("--quick", help="A small market: a smoke test, not a fit.")] = False,
-    out_dir: Annotated[Optional[Path], typer.Option("--out", help="Write calibration.md and calibration.json here.")] = None,
+    out_dir: Annotated[Optional[Path], typer.Option("--out", help="Write calibration.md and calibration.json here (with FILE: <experiment name>.md and .json).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the fit as JSON (parameters, moments, objective, every trial).")] = False,
     write_into: Annotated[
         Optional[list[Path]], typer.Option("--write-into", help="Scenario YAML files to write the fitted values into (comments kept); repeatable.")
@@ -510,12 +510,13 @@ def calibrate(
     """Fit the behavioural parameters to published facts (simulated method of moments), or an experiment's uncertainties to observed moments (ABC-SMC)."""
     if file is not None:
         given = [name for name, used in (("--scenario", scenario != DEFAULT_SCENARIO), ("--trials", trials != 40), ("--replications", replications != 24),
-                                          ("--seed", seed is not None), ("--out", out_dir is not None), ("--write-into", bool(write_into))) if used]
+                                          ("--seed", seed is not None), ("--write-into", bool(write_into))) if used]
         if given:
             fail([f"calibrate {shorten(file)}: {', '.join(given)} belong to fitting the behavioural parameters; the experiment file's abc section sets an ABC fit"])
-        return _calibrate_file(file, quick, as_json, store)
     if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
         fail([f"--out {out_dir}: is a file; give a folder to write the calibration into"])
+    if file is not None:
+        return _calibrate_file(file, quick, as_json, store, out_dir)
     for target in write_into or []:
         if not target.is_file():
             fail([f"--write-into {target}: no such scenario file; give a YAML scenario to write the fit into"])
@@ -773,7 +774,7 @@ def _finite_or_none(value):
     return value if math.isfinite(value) else None
 
 
-def _calibrate_file(file: str, quick: bool, as_json: bool, store: Optional[Path]) -> None:
+def _calibrate_file(file: str, quick: bool, as_json: bool, store: Optional[Path], out_dir: Optional[Path]) -> None:
     _check_settings()
     from talentwar.exploration import ExperimentError, load_experiment
 
@@ -798,19 +799,29 @@ def _calibrate_file(file: str, quick: bool, as_json: bool, store: Optional[Path]
         run_id = runs.save_calibration(plan, posterior)
     summary = posterior.summary(plan.factors)
     checks = posterior.checks
+    fit = {
+        "run_id": run_id,
+        "experiment": plan.experiment.name,
+        "particles": len(posterior.particles),
+        "generations": len(posterior.epsilons),
+        "epsilons": posterior.epsilons,
+        "simulations": posterior.simulations,
+        "seconds": round(posterior.seconds, 1),
+        "posterior": [{"uncertainty": name, **{k: _finite_or_none(v) for k, v in row.items()}} for name, row in summary.iterrows()],
+        "fitted": [_check_json(row) for row in checks[~checks["held_out"]].to_dict("records")],
+        "held_out": [_check_json(row) for row in checks[checks["held_out"]].to_dict("records")],
+    }
+    if out_dir is not None:
+        from talentwar.exploration import abc
+
+        context = _provenance(["talentwar calibrate", file] + (["--quick"] if quick else []) + [f"--out {out_dir}"])
+        try:
+            written = abc.write(fit, plan, out_dir, context)
+        except OSError as exc:
+            fail([f"--out {out_dir}: cannot write the calibration ({exc.strerror or exc}); give a writable folder (the fit is stored as calibration {run_id})"])
+        (err if as_json else out).print(f"wrote {written}", markup=False, soft_wrap=True)
     if as_json:
-        typer.echo(json.dumps({
-            "run_id": run_id,
-            "experiment": plan.experiment.name,
-            "particles": len(posterior.particles),
-            "generations": len(posterior.epsilons),
-            "epsilons": posterior.epsilons,
-            "simulations": posterior.simulations,
-            "seconds": round(posterior.seconds, 1),
-            "posterior": [{"uncertainty": name, **{k: _finite_or_none(v) for k, v in row.items()}} for name, row in summary.iterrows()],
-            "fitted": [_check_json(row) for row in checks[~checks["held_out"]].to_dict("records")],
-            "held_out": [_check_json(row) for row in checks[checks["held_out"]].to_dict("records")],
-        }, indent=2))
+        typer.echo(json.dumps(fit, indent=2))
         return
     table = Table(caption=f"posterior of {len(posterior.particles)} weighted particles after {_count(len(posterior.epsilons), 'generation')} (epsilon {posterior.epsilons[-1]:.3g} standard errors)")
     for column in ("uncertainty", "prior", "posterior mean [95%]"):

@@ -2,7 +2,8 @@
 
 SALib samples a unit box scaled to each factor's range. A factor given as a list of values is
 sampled as an index: a uniform draw u on [0, k) picks value floor(u), so every value is equally
-likely and Sobol and Morris indices read it as one factor. Whole-number fields are rounded.
+likely and Sobol and Morris indices read it as one factor. A `log` range is sampled in the logarithm
+of its values (the draws, and so the indices, are of log values). Whole-number fields are rounded.
 With `levers: crossed` (factorial and latin designs) the uncertainties are sampled by the design
 and every combination of lever values is run in every sampled world. With a posterior
 (`--posterior ID`), the calibration's uncertainties take one particle's values per world, drawn
@@ -24,8 +25,13 @@ def problem(factors: list[ResolvedFactor]) -> dict:
     return {
         "num_vars": len(factors),
         "names": [f.label for f in factors],
-        "bounds": [[0.0, float(f.choices)] if f.values is not None else [f.low, f.high] for f in factors],
+        "bounds": [[0.0, float(f.choices)] if f.values is not None else list(_bounds(f)) for f in factors],
     }
+
+
+def _bounds(f: ResolvedFactor) -> tuple[float, float]:
+    """A range factor's bounds where it is sampled: its range, or the range of its logarithm."""
+    return (float(np.log(f.low)), float(np.log(f.high))) if f.log else (f.low, f.high)
 
 
 def sample(plan: Plan) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -104,8 +110,8 @@ def _grid(f: ResolvedFactor, levels: int) -> list:
     spaced over its range (distinct whole numbers for a whole-number field)."""
     if f.values is not None:
         return [i + 0.5 for i in range(f.choices)]
-    grid = np.linspace(f.low, f.high, levels)
-    return list(np.unique(np.round(grid)) if f.integer else grid)
+    grid = np.linspace(*_bounds(f), levels)
+    return list(np.unique(np.round(grid)) if f.integer and not f.log else grid)
 
 
 def _scale(row: np.ndarray, factors: list[ResolvedFactor]) -> list:
@@ -114,6 +120,8 @@ def _scale(row: np.ndarray, factors: list[ResolvedFactor]) -> list:
     for u, f in zip(row, factors, strict=True):
         if f.values is not None:
             out.append(f.values[min(int(np.floor(u)), f.choices - 1)])
+        elif f.log:
+            out.append(int(round(float(np.exp(u)))) if f.integer else float(np.exp(u)))
         elif f.integer:
             out.append(int(round(float(u))))
         else:

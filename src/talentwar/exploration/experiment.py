@@ -43,6 +43,8 @@ class Factor(Strict):
     low: float | None = None
     high: float | None = None
     values: list[Union[bool, float]] | None = Field(None, min_length=1, max_length=1000)
+    log: bool = Field(False, description="a range sampled (or, calibrating, a prior) uniform in the logarithm of the value")
+    scale: bool = Field(False, description="the value multiplies the field's value in the base scenario (1: as the scenario has it)")
 
     @model_validator(mode="after")
     def _range_or_values(self):
@@ -53,6 +55,8 @@ class Factor(Strict):
             raise ValueError("a range needs both low and high")
         if has_range and not self.low < self.high:
             raise ValueError(f"low ({self.low:g}) must be below high ({self.high:g})")
+        if self.log and (not has_range or self.low <= 0):
+            raise ValueError("log needs a range with low above 0")
         if self.values is not None and len(set(self.values)) != len(self.values):
             raise ValueError("values must be distinct")
         return self
@@ -97,15 +101,34 @@ class Quick(Strict):
     months: int = Field(12, ge=1, le=simulation_bounds("months")[1])
 
 
-class Target(Outcome):
-    """An observed moment for `talentwar calibrate FILE`: a metric of one firm, as an outcome reads
-    it, with its observed value and standard error; `held_out` targets are not fitted, only checked."""
+class Target(Strict):
+    """An observed moment for `talentwar calibrate FILE`: either a metric of one firm, read as an
+    outcome reads it, with its observed value and standard error; or a validation fact
+    (`fact: b`, docs/validation.md), whose experiment runs at every particle and whose observed
+    value and standard error default to the middle of the fact's band and half its width. `held_out`
+    targets are not fitted, only checked."""
 
-    firm: str = Field(min_length=1)
-    observed: float
-    se: float = Field(gt=0, description="the observed value's standard error: a residual of one se counts as one unit of distance")
+    metric: str | None = Field(None, min_length=1)
+    firm: str | None = Field(None, min_length=1)
+    at: Union[Literal["default", "horizon", "total", "mean"], Annotated[int, Field(ge=1)]] = "default"
+    fact: str | None = Field(None, min_length=1, description="a validation fact's id (a to g): its statistic is the moment")
+    observed: float | None = None
+    se: float | None = Field(None, gt=0, description="the observed value's standard error: a residual of one se counts as one unit of distance")
     held_out: bool = False
     source: str = Field("", description="where the observed value comes from")
+
+    @model_validator(mode="after")
+    def _metric_or_fact(self):
+        if (self.metric is None) == (self.fact is None):
+            raise ValueError("give either metric and firm (a metric of a firm) or fact (a validation fact's id), not both and not neither")
+        if self.metric is not None:
+            if self.firm is None:
+                raise ValueError(f"metric {self.metric}: give the firm whose metric it is")
+            if self.observed is None or self.se is None:
+                raise ValueError(f"metric {self.metric}: give its observed value and standard error (observed, se)")
+        elif self.firm is not None or self.at != "default":
+            raise ValueError(f"fact {self.fact}: a fact measures its own experiment; firm and at belong to metric targets")
+        return self
 
 
 class Abc(Strict):
@@ -182,6 +205,8 @@ class ResolvedFactor:
     high: float | None
     values: tuple | None
     integer: bool  # the field holds whole numbers: sampled values are rounded
+    log: bool = False  # a range sampled uniform in the logarithm
+    scale: bool = False  # the value multiplies the base scenario's value of each field the path names
 
     @property
     def choices(self) -> int:
@@ -189,12 +214,26 @@ class ResolvedFactor:
 
     def to_dict(self) -> dict:
         return {"name": self.label, "role": self.role, "field": self.field, "low": self.low, "high": self.high,
-                "values": list(self.values) if self.values is not None else None, "integer": self.integer}
+                "values": list(self.values) if self.values is not None else None, "integer": self.integer, "log": self.log, "scale": self.scale}
 
     @classmethod
     def from_dict(cls, d: dict) -> ResolvedFactor:
         values = tuple(d["values"]) if d["values"] is not None else None
-        return cls(d["name"], d["role"], d["field"], tuple(parse_field_path(d["field"])), d["low"], d["high"], values, d["integer"])
+        path = tuple(parse_field_path(d["field"]))
+        return cls(d["name"], d["role"], d["field"], path, d["low"], d["high"], values, d["integer"], d.get("log", False), d.get("scale", False))
+
+    def set_in(self, data: dict, value: Any, raw: dict) -> str | None:
+        """Set this factor to `value` in the scenario mapping `data` (a copy of `raw`): every field its
+        path names, each to `value` or, for a scale factor, to `value` times its value in `raw`.
+        What is wrong with the path in `raw`, or None."""
+        paths, problem = expand(raw, list(self.path))
+        for path in paths:
+            problem = problem or set_path(data, path, _typed(value * value_at(raw, path)[0] if self.scale else value, self))
+        return problem
+
+    def default(self, raw: dict) -> Any:
+        """The factor's value in the scenario mapping `raw`: 1 for a scale factor, else its (first) field's."""
+        return 1.0 if self.scale else value_at(raw, expand(raw, list(self.path))[0][0])[0]
 
 
 @dataclass(frozen=True)
@@ -212,14 +251,17 @@ class ResolvedOutcome:
 
 @dataclass(frozen=True)
 class ResolvedTarget:
-    outcome: ResolvedOutcome
+    name: str  # a metric target's outcome name, or "fact:b"
     observed: float
     se: float
     held_out: bool
     source: str
+    outcome: ResolvedOutcome | None = None  # a metric target
+    fact: str | None = None  # a validation fact's id
 
     def to_dict(self) -> dict:
-        return {**self.outcome.to_dict(), "name": self.outcome.name, "observed": self.observed, "se": self.se, "held_out": self.held_out, "source": self.source}
+        where = self.outcome.to_dict() if self.outcome else {"metric": None, "firm": None, "at": None}
+        return {**where, "fact": self.fact, "name": self.name, "observed": self.observed, "se": self.se, "held_out": self.held_out, "source": self.source}
 
 
 @dataclass
@@ -236,7 +278,7 @@ class Plan:
     raw: dict  # the base scenario as a mapping, for setting fields point by point
     shapes: Any  # every parameter leaf's shape and dtype, and the switches: equal at every point
     purpose: str = "explore"  # or "calibrate": which sections set the months, replications and seed
-    targets: list[ResolvedTarget] = field(default_factory=list)  # calibrate: also the first len(targets) outcomes
+    targets: list[ResolvedTarget] = field(default_factory=list)  # calibrate: the metric targets' outcomes are `outcomes`
     posterior: dict | None = None  # a stored calibration whose particles give the "posterior" factors' values
 
     def with_posterior(self, record: dict) -> Plan:
@@ -254,7 +296,7 @@ class Plan:
         if clash:
             raise ExperimentError([f"{self.source}: {', '.join(clash)}: named like an uncertainty of calibration {record['info']['id']} but on another field; rename it"])
         for f in drawn:
-            if value_at(self.raw, list(f.path))[1] is not None:
+            if expand(self.raw, list(f.path))[1] is not None:
                 raise ExperimentError([f"{self.source}: --posterior {record['info']['id']}: its uncertainty {f.field} is not a field of this experiment's scenario"])
         return replace(self, factors=kept + drawn, posterior=record)
 
@@ -274,7 +316,7 @@ class Plan:
         """The base scenario with each factor set to `values[label]`; ExperimentError if it is invalid."""
         data = copy.deepcopy(self.raw)
         for factor in self.factors:
-            set_path(data, list(factor.path), _typed(values[factor.label], factor))
+            factor.set_in(data, values[factor.label], self.raw)
         try:
             return validate(data, where)
         except ScenarioError as exc:
@@ -291,7 +333,7 @@ class Plan:
         """The engine's parameters at a point, checked to share the base's shapes and switches."""
         params, _ = build(self.scenario_at(values, where), move_capacity=1)
         if _shapes(params) != self.shapes:
-            changed = [f.label for f in self.factors if _value_at(self.raw, f.path) != values[f.label]]
+            changed = [f.label for f in self.factors if f.default(self.raw) != values[f.label]]
             raise ExperimentError([f"{where}: changes a shape of the model or switches a mechanism ({', '.join(changed)}); only numbers the model takes as data can vary across points"])
         return params
 
@@ -337,9 +379,10 @@ def parse_experiment(data: Any, node: Any, text: str, source: str, folder: Path,
         for i, factor in enumerate(factors):
             if factor.values is not None:
                 problems.append(f"{source}: {factor.label}: a calibrated uncertainty needs a range (low, high) for its uniform prior, not a list of values")
-        resolved = _resolve_outcomes(experiment.targets, "targets", base, source, problems)
-        targets = [ResolvedTarget(o, t.observed, t.se, t.held_out, t.source) for o, t in zip(resolved, experiment.targets, strict=False)]
-        outcomes = [t.outcome for t in targets]
+        targets = _resolve_targets(experiment.targets, base, source, problems)
+        outcomes = [t.outcome for t in targets if t.outcome is not None]
+        if any(t.fact for t in targets) and base.simulation.replications < 2:
+            problems.append(f"{source}: abc.replications: a fact target needs at least 2 replications per particle for its statistic, got {base.simulation.replications}")
     else:
         targets, outcomes = [], _resolve_outcomes(experiment.outcomes, "outcomes", base, source, problems)
     if problems:
@@ -348,7 +391,7 @@ def parse_experiment(data: Any, node: Any, text: str, source: str, folder: Path,
     plan = Plan(experiment, source, text, base, factors, outcomes, quick, raw, _shapes(params), purpose, targets)
     # Each factor alone at each end of its range (or each value), the others as in the base: a
     # factor that changes a shape or a switch, or gives an invalid scenario, is named now.
-    defaults = {f.label: _value_at(raw, f.path) for f in factors}
+    defaults = {f.label: f.default(raw) for f in factors}
     for i, factor in enumerate(factors):
         for value in factor.values if factor.values is not None else (factor.low, factor.high):
             where = f"{source}: {factor.label} = {_typed(value, factor)!r}"
@@ -378,8 +421,7 @@ def posterior_params(scenario: Scenario, record: dict, replications: int, seed: 
     for k in sorted(set(chosen)):
         data = copy.deepcopy(raw)
         for f in factors:
-            problem = set_path(data, list(f.path), _typed(particles[f.label].iloc[k], f))
-            if problem or value_at(raw, list(f.path))[1] is not None:
+            if f.set_in(data, particles[f.label].iloc[k], raw):
                 raise ExperimentError([f"posterior {record['info']['id']}: its uncertainty {f.field} is not a field of scenario {scenario.name}"])
         try:
             params, _ = build(validate(data, f"posterior {record['info']['id']}, particle {k}"), move_capacity)
@@ -421,37 +463,81 @@ def _resolve_factor(factor: Factor, role: str, raw: dict, where: str, problems: 
     if path and path[0] == "mechanisms":
         problems.append(f"{where}: field {factor.field} switches a mechanism; every point runs the same switches (one compiled program), so run one exploration per setting of the switch")
         return None
-    current, problem = value_at(raw, path) if path else (None, "empty field path")
+    paths, problem = expand(raw, path) if path else ([], "empty field path")
     if problem:
         problems.append(f"{where}: field {factor.field}: {problem}")
         return None
-    if isinstance(current, bool):
-        if factor.values is None or not all(isinstance(v, bool) for v in factor.values):
-            problems.append(f"{where}: field {factor.field} is true or false; give values: [true, false]")
+    kinds = set()
+    for concrete in paths:
+        current = value_at(raw, concrete)[0]
+        named = ".".join(map(str, concrete))
+        if isinstance(current, bool):
+            if factor.scale or factor.values is None or not all(isinstance(v, bool) for v in factor.values):
+                problems.append(f"{where}: field {named} is true or false; give values: [true, false] (and no scale)")
+                return None
+        elif not isinstance(current, (int, float)) or current is None:
+            kind = "a mapping" if isinstance(current, dict) else "a list" if isinstance(current, list) else "text" if isinstance(current, str) else "empty"
+            hint = " (a distribution: vary one of its numbers, e.g. .mean)" if isinstance(current, dict) and "dist" in current else ""
+            problems.append(f"{where}: field {named} is {kind}{hint}; a factor varies a single number")
             return None
-    elif not isinstance(current, (int, float)) or current is None:
-        kind = "a mapping" if isinstance(current, dict) else "a list" if isinstance(current, list) else "text" if isinstance(current, str) else "empty"
-        hint = " (a distribution: vary one of its numbers, e.g. .mean)" if isinstance(current, dict) and "dist" in current else ""
-        problems.append(f"{where}: field {factor.field} is {kind}{hint}; a factor varies a single number")
+        elif factor.values is not None and any(isinstance(v, bool) for v in factor.values):
+            problems.append(f"{where}: field {named} is a number; give numbers as values, not true or false")
+            return None
+        kinds.add("integer" if isinstance(current, int) and not isinstance(current, bool) else type(current).__name__)
+    if len(kinds) > 1:
+        problems.append(f"{where}: field {factor.field} names fields of different kinds ({', '.join(sorted(kinds))}); a factor varies fields of one kind")
         return None
-    elif factor.values is not None and any(isinstance(v, bool) for v in factor.values):
-        problems.append(f"{where}: field {factor.field} is a number; give numbers as values, not true or false")
+    integer = kinds == {"integer"}
+    if integer and factor.scale:
+        problems.append(f"{where}: field {factor.field} holds whole numbers, which a scale factor would make fractional; give a range of its values instead")
         return None
-    integer = isinstance(current, int) and not isinstance(current, bool)
     if integer and factor.values is not None and any(float(v) != round(float(v)) for v in factor.values):
         problems.append(f"{where}: field {factor.field} holds whole numbers; give whole numbers as values")
         return None
     values = tuple(factor.values) if factor.values is not None else None
-    return ResolvedFactor(factor.label, role, factor.field, tuple(path), factor.low, factor.high, values, integer)
+    return ResolvedFactor(factor.label, role, factor.field, tuple(path), factor.low, factor.high, values, integer, factor.log, factor.scale)
 
 
-def _resolve_outcomes(wanted: list, section: str, base: Scenario, source: str, problems: list[str]) -> list[ResolvedOutcome]:
+def _resolve_targets(wanted: list[Target], base: Scenario, source: str, problems: list[str]) -> list[ResolvedTarget]:
+    """Targets checked against the base scenario: a metric target as an outcome; a fact target's
+    experiment must apply to the scenario, and its observed value and se default from its band."""
+    from talentwar.claims.base import cast_of
+    from talentwar.validation import FACTS
+    from talentwar.validation.base import NotApplicable
+
+    targets: list[ResolvedTarget] = []
+    for i, t in enumerate(wanted):
+        where = f"{source}: targets[{i}]"
+        if t.fact is None:
+            resolved = _resolve_outcomes([t], "targets", base, source, problems, first=i)
+            targets += [ResolvedTarget(o.name, t.observed, t.se, t.held_out, t.source, outcome=o) for o in resolved]
+            continue
+        fact = FACTS.get(t.fact.lower())
+        if fact is None:
+            problems.append(f"{where}: unknown fact {t.fact!r}; facts are {', '.join(FACTS)} (docs/validation.md)")
+            continue
+        try:
+            fact.variants(base, cast_of(base), False)
+        except NotApplicable as why:
+            problems.append(f"{where}: fact ({fact.id}) cannot run on scenario {base.name}: {why}")
+            continue
+        low, high = fact.band
+        observed = (low + high) / 2 if t.observed is None else t.observed
+        se = (high - low) / 2 if t.se is None else t.se
+        targets.append(ResolvedTarget(f"fact:{fact.id}", observed, se, t.held_out, t.source or f"{fact.source} (band [{low:g}, {high:g}])", fact=fact.id))
+    names = [t.name for t in targets]
+    for twice in sorted({n for n in names if names.count(n) > 1}):
+        problems.append(f"{source}: targets: {twice} is asked for twice")
+    return targets
+
+
+def _resolve_outcomes(wanted: list, section: str, base: Scenario, source: str, problems: list[str], first: int = 0) -> list[ResolvedOutcome]:
     """Outcomes (or targets) checked against the base scenario's metrics, firms and months; a list
-    of firms gives one outcome each."""
+    of firms gives one outcome each. `first`: the index of wanted[0] in its section, for messages."""
     firms = [f.name for f in base.firms]
     names = metric_names(list(base.simulation.stages), firms)
     outcomes: list[ResolvedOutcome] = []
-    for i, outcome in enumerate(wanted):
+    for i, outcome in enumerate(wanted, first):
         where = f"{source}: {section}[{i}]"
         if outcome.metric not in names:
             import difflib
@@ -499,8 +585,25 @@ def _typed(value: Any, factor: ResolvedFactor) -> Any:
     return float(value)
 
 
-def _value_at(raw: dict, path: tuple) -> Any:
-    return value_at(raw, list(path))[0]
+def expand(data: Any, path: list) -> tuple[list[list], str | None]:
+    """Every field that `path` names in the scenario mapping `data`: a `*` stands for every key of a
+    mapping or every entry of a list (`archetypes.*.equity`). (paths, None), or ([], what is wrong)."""
+    if "*" not in path:
+        return [list(path)], value_at(data, path)[1]
+    i = path.index("*")
+    node, problem = value_at(data, path[:i])
+    if problem:
+        return [], problem
+    keys = list(node) if isinstance(node, dict) else list(range(len(node))) if isinstance(node, list) else []
+    if not keys:
+        return [], f"{'.'.join(map(str, path[:i]))} has no fields for * to stand for"
+    out: list[list] = []
+    for key in keys:
+        paths, problem = expand(data, path[:i] + [key] + path[i + 1 :])
+        if problem:
+            return [], problem
+        out += paths
+    return out, None
 
 
 def _shapes(params: Params) -> tuple:
