@@ -26,6 +26,7 @@ from talentwar.scenario.loader import shorten
 from talentwar.scenario.schema import simulation_bounds
 
 DEFAULT_SCENARIO = "talent-war-2026"
+LABEL_LENGTH = 80  # characters of a run label: it must fit a row of `runs list`
 # Shown by `run`, in this order, when the summary has them.
 KEY_METRICS = ("capability", "core_retention", "knowledge_leaked", "retention_spend", "departures_poached", "replication_months_gained")
 
@@ -183,11 +184,14 @@ def run(
     batch_size: Annotated[Optional[int], typer.Option(min=1, help="Replications between progress updates; results never depend on it.")] = None,
     report: Annotated[bool, typer.Option("--report", help="Also write an HTML report: DIR/report.html with --out, else report-<run id>.html.")] = False,
     posterior: Annotated[Optional[str], typer.Option("--posterior", metavar="ID", help="Draw each replication's world from a stored calibration's posterior (talentwar calibrate FILE).")] = None,
+    label: Annotated[Optional[str], typer.Option("--label", metavar="TEXT", help="A name for the run in `talentwar runs list` and `runs show` (one line, at most 80 characters).")] = None,
     store: StorePath = None,
 ) -> None:
     """Simulate a scenario, record it in the run store and print each firm's key metrics with 90% intervals."""
     if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
         fail([f"--out {out_dir}: is a file; give a folder to write the results into"])
+    if label is not None and (not label.strip() or len(label) > LABEL_LENGTH or not label.isprintable()):
+        fail([f"--label {label[:LABEL_LENGTH]!r}: give one line of printable text, 1 to {LABEL_LENGTH} characters"])
     _check_settings()
     drawn = _posterior(store, posterior)
     try:
@@ -220,7 +224,7 @@ def run(
     if drawn is not None:
         out.print(f"each replication's world drawn from calibration {drawn['info']['id']} ({len(set(d['particle'] for d in result.info['posterior']['draws']))} distinct particles)", markup=False)
     with _open_store(store) as runs:
-        run_id = runs.save(result)
+        run_id = runs.save(result, label.strip() if label else None, sets)
     out.print(
         f"{_count(result.replications, 'replication')} x {_count(result.months, 'month')}, seed {result.seed}, "
         f"{result.wall_seconds:.1f} s; stored as run {run_id} in {runs.path}",
@@ -923,12 +927,19 @@ def runs_list(store: StorePath = None) -> None:
     """Every stored run, newest first."""
     with _open_store(store, create=False) as runs:
         frame = runs.runs()
-        table = Table(caption=f"{_count(len(frame), 'run')} in {runs.path}")
-    for column in ("id", "created (UTC)", "kind", "scenario", "seed", "reps", "months"):
-        table.add_column(column, no_wrap=column in ("id", "created (UTC)", "scenario"))
+        table = Table(caption=f"{_count(len(frame), 'run')} in {runs.path}; reps x months; `runs show ID` gives every override")
+    for column in ("id", "created (UTC)", "kind", "label", "scenario", "overrides", "size"):
+        table.add_column(column, no_wrap=column in ("id", "kind", "size"), overflow="fold")
     for row in frame.itertuples():
-        table.add_row(row.id, f"{row.created:%Y-%m-%d %H:%M}", row.kind, row.scenario, str(row.seed), str(row.replications), str(row.months))
+        table.add_row(row.id, f"{row.created:%Y-%m-%d %H:%M}", row.kind, escape(row.label if isinstance(row.label, str) else ""), escape(row.scenario), escape(_overrides_text(row.overrides)),
+                      f"{row.replications}x{row.months}")
     out.print(table)
+
+
+def _overrides_text(overrides: list[str], shown: int = 2) -> str:
+    """The first `shown` --set overrides, and how many more."""
+    more = len(overrides) - shown
+    return ", ".join(overrides[:shown]) + (f" (+{more} more)" if more > 0 else "")
 
 
 @runs_app.command("show")
@@ -940,8 +951,11 @@ def runs_show(run_id: Annotated[str, typer.Argument(help="A run id or a unique p
         out.print(
             f"run {info['id']} ({info['kind']}), {info['created']:%Y-%m-%d %H:%M:%S} UTC, talentwar {info['version']}\n"
             f"scenario {info['scenario']} (sha256 {info['scenario_hash'][:16]}), seed {info['seed']}, "
-            f"{_count(info['replications'], 'replication')} x {_count(info['months'], 'month')}, {info['wall_seconds']:.1f} s",
+            f"{_count(info['replications'], 'replication')} x {_count(info['months'], 'month')}, {info['wall_seconds']:.1f} s"
+            + (f"\nlabel: {info['label']}" if info["label"] else "")
+            + "".join(f"\n--set {o}" for o in info["overrides"]),
             markup=False,
+            soft_wrap=True,
         )
         if info["kind"] == "claims":
             from talentwar.claims import ClaimResult
@@ -1050,17 +1064,31 @@ def report(
     _write_report(result, out_path, png_dir)
 
 
-def summary_table(summary) -> Table:
-    """One row per firm; each key metric as its mean over `[low, high]`."""
+def summary_table(summary, width: int | None = None):
+    """One row per firm; each key metric as its mean over `[low, high]`. A terminal narrower than
+    the whole table (`width`, default the console's) gets it in parts of a few metrics each, every
+    part with the firm column, so no number is ever cut."""
+    from rich.console import Group
+
     metrics = [m for m in KEY_METRICS if m in set(summary["metric"])]
-    table = Table(caption="mean, and [90% interval] across replications", show_lines=True)
-    table.add_column("firm", no_wrap=True)
-    for metric in metrics:
-        table.add_column(SHORT_LABELS.get(metric, metric.replace("_", " ")))
+    firms = [str(f) for f in dict.fromkeys(summary["firm"])]
     cells = {(row.firm, row.metric): f"{_number(row.mean)}\n[{_number(row.low)}, {_number(row.high)}]" for row in summary.itertuples()}
-    for firm in dict.fromkeys(summary["firm"]):
-        table.add_row(str(firm), *(cells.get((firm, m), "") for m in metrics))
-    return table
+    cell_width = max([len(line) for text in cells.values() for line in text.splitlines()] + [len(SHORT_LABELS.get(m, m)) for m in metrics] + [1])
+    firm_width = max([len(f) for f in firms] + [4])
+    per_part = max(1, ((width or out.width) - firm_width - 4) // (cell_width + 3))
+    parts = [metrics[i : i + per_part] for i in range(0, len(metrics), per_part)]
+    tables = []
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        caption = "each cell: the mean over replications, and \\[the range that holds 90% of them] (a spread, not an interval of the mean)"
+        table = Table(caption=caption if last else None, show_lines=True)
+        table.add_column("firm", no_wrap=True)
+        for metric in part:
+            table.add_column(SHORT_LABELS.get(metric, metric.replace("_", " ")), no_wrap=True)
+        for firm in firms:
+            table.add_row(firm, *(cells.get((firm, m), "") for m in part))
+        tables.append(table)
+    return Group(*tables)
 
 
 def _count(n: int, noun: str) -> str:

@@ -55,15 +55,28 @@ def test_compare_says_when_a_lever_exceeds_the_noise(two_runs):
 def test_runs_commands(tmp_path):
     runner = CliRunner()
     store = ["--store", str(tmp_path / "cli.duckdb")]
-    for sets in ([], ["--set", "firms.lab.separation_rate=0.2"]):
-        result = runner.invoke(app, ["run", str(MINI), "--replications", "4", "--months", "4", *sets, *store])
+    for sets in ([], ["--set", "firms.lab.separation_rate=0.2", "--label", "sep-0.2"]):
+        result = runner.invoke(app, ["run", str(MINI), "--replications", "4", "--months", "4", *sets, *store], env={"COLUMNS": "80"})
         assert result.exit_code == 0, result.output
     with RunStore(tmp_path / "cli.duckdb") as s:
         second, first = list(s.runs()["id"])
-    listed = runner.invoke(app, ["runs", "list", *store])
+        summary = s.load(second).summary()
+    # An 80-column terminal gets the summary in parts, every number whole, and says what the range is.
+    table_lines = [line for line in result.stdout.splitlines() if line[:1] in "┏┃┡│├└"]
+    assert table_lines and max(map(len, table_lines)) <= 80 and "not an interval of the mean" in result.stdout
+    key = summary[summary["metric"].isin(["capability", "departures_poached", "replication_months_gained"])]
+    from talentwar.cli import _number
+
+    assert all(f"[{_number(row.low)}, {_number(row.high)}]" in result.stdout for row in key.itertuples())
+    listed = runner.invoke(app, ["runs", "list", *store], env={"COLUMNS": "200"})
     assert first in listed.stdout and second in listed.stdout
+    assert "sep-0.2" in listed.stdout and "firms.lab.separation_rate=0.2" in listed.stdout
     shown = runner.invoke(app, ["runs", "show", first[:6], *store], env={"COLUMNS": "200"})
-    assert shown.exit_code == 0 and "scenario mini" in shown.stdout and "core kept" in shown.stdout
+    assert shown.exit_code == 0 and "scenario mini" in shown.stdout and "core kept" in shown.stdout and "label" not in shown.stdout
+    shown = runner.invoke(app, ["runs", "show", second, *store], env={"COLUMNS": "200"})
+    assert "label: sep-0.2" in shown.stdout and "--set firms.lab.separation_rate=0.2" in shown.stdout
+    refused = runner.invoke(app, ["run", str(MINI), "--label", "x" * 81, *store])
+    assert refused.exit_code == 2 and "1 to 80 characters" in refused.stderr
     compared = runner.invoke(app, ["runs", "compare", first, second, "--all", *store], env={"COLUMNS": "200"})
     assert compared.exit_code == 0 and "departures_separated" in compared.stdout and "yes" in compared.stdout
     for fmt in ("parquet", "csv"):

@@ -73,13 +73,14 @@ CREATE TABLE IF NOT EXISTS explorations (
 CREATE TABLE IF NOT EXISTS explore_points (run_id VARCHAR, point INTEGER, factor VARCHAR, value DOUBLE, sampled DOUBLE);
 CREATE TABLE IF NOT EXISTS explore_outcomes (run_id VARCHAR, point INTEGER, replication INTEGER, outcome VARCHAR, value DOUBLE);
 CREATE TABLE IF NOT EXISTS run_draws (run_id VARCHAR, posterior VARCHAR, replication INTEGER, particle INTEGER, factor VARCHAR, value DOUBLE);
+CREATE TABLE IF NOT EXISTS run_labels (run_id VARCHAR, label VARCHAR, overrides VARCHAR);
 CREATE TABLE IF NOT EXISTS posterior_particles (run_id VARCHAR, particle INTEGER, weight DOUBLE, factor VARCHAR, value DOUBLE);
 CREATE TABLE IF NOT EXISTS posterior_checks (
     run_id VARCHAR, target VARCHAR, held_out BOOLEAN, observed DOUBLE, se DOUBLE, mean DOUBLE, low DOUBLE, high DOUBLE, z DOUBLE, source VARCHAR
 );
 """
 FRAMES = ("metrics", "moves", "investors")
-DATA_TABLES = (*FRAMES, "finals", "claims", "explorations", "explore_points", "explore_outcomes", "posterior_particles", "posterior_checks", "run_draws")
+DATA_TABLES = (*FRAMES, "finals", "claims", "explorations", "explore_points", "explore_outcomes", "posterior_particles", "posterior_checks", "run_draws", "run_labels")
 
 
 SAVED: list[str] = []  # ids of the runs this process has stored, for an honest word on Ctrl-C
@@ -149,8 +150,9 @@ class RunStore:
         self.close()
 
     # ------------------------------------------------------------ writing
-    def save(self, result: Result) -> str:
-        """Record a simulation run; return its new id."""
+    def save(self, result: Result, label: str | None = None, overrides: list[str] | None = None) -> str:
+        """Record a simulation run, with the user's `label` and the `--set` overrides that made its
+        scenario ("path=value"); return its new id."""
         final = io.BytesIO()
         result.final.to_parquet(final, index=False)
         with self._transaction() as (con, run_id):
@@ -158,6 +160,8 @@ class RunStore:
             for table in FRAMES:
                 self._insert_frame(con, table, getattr(result, table), [run_id])
             con.execute("INSERT INTO finals VALUES (?, ?)", [run_id, final.getvalue()])
+            if label or overrides:
+                con.execute("INSERT INTO run_labels VALUES (?, ?, ?)", [run_id, label or None, json.dumps(list(overrides or []))])
             drawn = result.info.get("posterior")
             if drawn:  # worlds drawn from a posterior: which particle each replication ran in
                 draws = pd.DataFrame(drawn["draws"]).melt(id_vars=["replication", "particle"], var_name="factor", value_name="value")
@@ -335,11 +339,14 @@ class RunStore:
 
     # ------------------------------------------------------------ reading
     def runs(self) -> pd.DataFrame:
-        """One row per stored run, newest first (the scenario's YAML left out)."""
-        return self.connection.execute(
-            "SELECT id, created, kind, scenario, left(scenario_hash, 12) AS scenario_hash, seed, replications, months, "
-            "wall_seconds, version FROM runs ORDER BY created DESC, id"
+        """One row per stored run, newest first (the scenario's YAML left out): its label and the
+        `--set` overrides it ran with (a list; empty for none)."""
+        frame = self.connection.execute(
+            "SELECT id, created, kind, label, scenario, left(scenario_hash, 12) AS scenario_hash, seed, replications, months, "
+            "wall_seconds, version, overrides FROM runs LEFT JOIN run_labels ON run_labels.run_id = runs.id ORDER BY created DESC, id"
         ).df()
+        frame["overrides"] = [json.loads(o) if isinstance(o, str) else [] for o in frame["overrides"]]
+        return frame
 
     def resolve(self, run_id: str | None) -> str:
         """The full id of `run_id`: an id, a unique prefix of one, or None / "latest" for the newest run."""
@@ -357,9 +364,11 @@ class RunStore:
 
     def info(self, run_id: str) -> dict:
         run_id = self.resolve(run_id)
-        cursor = self.connection.execute("SELECT * FROM runs WHERE id = ?", [run_id])
+        cursor = self.connection.execute("SELECT runs.*, label, overrides FROM runs LEFT JOIN run_labels ON run_labels.run_id = runs.id WHERE id = ?", [run_id])
         names = [d[0] for d in cursor.description]
-        return dict(zip(names, cursor.fetchone(), strict=True))
+        info = dict(zip(names, cursor.fetchone(), strict=True))
+        info["overrides"] = json.loads(info["overrides"]) if info["overrides"] else []
+        return info
 
     def claims(self, run_id: str) -> list[dict]:
         rows = self.connection.execute("SELECT detail FROM claims WHERE run_id = ? ORDER BY rowid", [self.resolve(run_id)]).fetchall()
