@@ -94,7 +94,9 @@ def test_m1_refresh_grants_overlap_and_arrive_on_schedule(mini):
     # Six months later (tenure 36) the next refresh arrives, in a slot holding nothing unvested (the
     # first, whose 36-month grant has just vested), and both earlier refreshes keep vesting beside it.
     for month in range(6):
-        state = vesting.refresh(vesting.advance(state, params, jax.random.key(month)), params, jax.random.key(100 + month))
+        state, value = vesting.refresh(vesting.advance(state, params, jax.random.key(month)), params, jax.random.key(100 + month))
+        # what the grant costs the firm, k$ at the day's price: 120 in the month it is made, else nothing
+        np.testing.assert_allclose(np.asarray(value)[core], 120.0 if month == 5 else 0.0, rtol=1e-6)
     grants = state.researchers.grants
     price = np.asarray(liquidity.equity_price(state.firms, params))[0]
     np.testing.assert_allclose(np.asarray(grants.shares)[core], np.tile([120.0 / price, 120.0, 120.0, 0.0], (core.sum(), 1)), rtol=1e-6)

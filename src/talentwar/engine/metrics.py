@@ -12,8 +12,10 @@ import jax
 import jax.numpy as jnp
 
 from talentwar.engine import compact, segments
+from talentwar.engine.costs import COSTS, lever_costs
 from talentwar.engine.firm_view import FirmView
 from talentwar.engine.knowledge import BUS_FACTOR_CAP, Ranked, combine, without_top
+from talentwar.engine.mechanisms import liquidity
 from talentwar.engine.mechanisms.capability import money_saved
 from talentwar.engine.mechanisms.no_poach import portfolio_value
 from talentwar.engine.mechanisms.knowledge_transfer import Transfer
@@ -59,6 +61,7 @@ FIRM_METRICS = (
     "morale",  # mean morale of employed
     "internal_moves",  # infra, data and product staff granted an AI role (M16)
     "share_wanting_ai_role",  # share of employed who want an AI role and do not have one (M16)
+    *COSTS,  # k$: what the firm's levers cost this month (engine/costs.py)
 )
 
 # Flows are summed over the horizon in summaries; every other metric is read at the horizon.
@@ -83,6 +86,7 @@ FLOW_METRICS = frozenset(
         "retention_spend",
         "counters_won",
         "internal_moves",
+        *COSTS,
         "departures_to",
         "knowledge_leaked_to",
         "replication_months_to",
@@ -154,6 +158,8 @@ class MonthTrace(NamedTuple):
     counter_raise: jax.Array  # float32 [N]: annual raise paid to those who stayed with a counter-offer
     reviewed: jax.Array  # float32 [N]: annual raise from this month's pay review (M11)
     promoted: jax.Array  # bool [N]: granted an AI role (M16)
+    refreshed: jax.Array  # float32 [N]: k$ of refresh grants made this month (M1)
+    month: jax.Array  # int32 scalar: the month (0 for the first)
 
 
 def observe(trace: MonthTrace, params: Params, move_capacity: int) -> Observation:
@@ -185,7 +191,7 @@ def _firm_metrics(t: MonthTrace, params: Params) -> jax.Array:
     headcount_core, research_staff = by_role[:, CORE], by_role.sum(1) - by_role[:, PRODUCT]
     (
         salary_sum, reference_sum, unvested_sum, core_kept, hires,
-        productivity_sum, on_product, resting, morale, protected, internal_moves, wanting,
+        productivity_sum, on_product, resting, morale, protected, internal_moves, wanting, research_pay, vested,
     ) = _by(
         end.firm,
         [
@@ -201,18 +207,20 @@ def _firm_metrics(t: MonthTrace, params: Params) -> jax.Array:
             end.protected,
             t.promoted,
             end.wants_ai_role,
+            end.salary * research_role,
+            end.grants.shares.sum(-1) * liquidity.equity_price(t.end.firms, params)[end.firm] - unvested,
         ],
         F,
     )
-    salary_sum, reference_sum, unvested_sum, productivity_sum, on_product, resting, morale, protected, wanting = (
+    salary_sum, reference_sum, unvested_sum, productivity_sum, on_product, resting, morale, protected, wanting, research_pay, vested = (
         jnp.where(employer, x, 0.0)
-        for x in (salary_sum, reference_sum, unvested_sum, productivity_sum, on_product, resting, morale, protected, wanting)
+        for x in (salary_sum, reference_sum, unvested_sum, productivity_sum, on_product, resting, morale, protected, wanting, research_pay, vested)
     )
     rival = from_rival(t.offers, params)  # [N]: not the outside market's
     quit = t.accepted & ~rival
     made = t.offers.made & ~t.started  # an offer taken for a later start was counted in the month it was made
     burnt_out = (quit | t.separated) & t.start.on_product
-    offers_received, outside_offers, departures_poached, departures_quit, burnout, leaked, retention_spend, counters_won = _by(
+    offers_received, outside_offers, departures_poached, departures_quit, burnout, leaked, retention_spend, counters_won, grants, raises = _by(
         t.start.firm,
         [
             made & rival,
@@ -223,6 +231,8 @@ def _firm_metrics(t: MonthTrace, params: Params) -> jax.Array:
             t.transfer.gained.sum(-1),
             t.granted + t.counter_raise + t.reviewed,
             t.countered,
+            t.granted + t.refreshed,
+            t.counter_raise + t.reviewed,
         ],
         F,
     )
@@ -275,7 +285,7 @@ def _firm_metrics(t: MonthTrace, params: Params) -> jax.Array:
     ]
     knowledge = combine(t.end.firms.ranked, t.end.firms.codified, params.knowledge_overlap[:, None])
     per_researcher = 1.0 / jnp.maximum(research_staff, 1.0)
-    columns_after = [internal_moves, wanting * per_head]
+    columns_after = [internal_moves, wanting * per_head, *lever_costs(grants, raises, research_pay / 12.0, vested, spend, t.month, params)]
     columns += [
         t.end.firms.capability,
         money_saved(knowledge, params),

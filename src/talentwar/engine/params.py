@@ -97,6 +97,9 @@ class Params(NamedTuple):
     morale_weight: np.ndarray
     denial_morale_loss: np.ndarray
     mobility_blinding: np.ndarray
+    gpu_month: np.ndarray  # k$ per GPU-month (costs of levers)
+    documentation_effort: np.ndarray
+    compartmentalisation_loss: np.ndarray
     # firms [F]
     is_employer: np.ndarray
     outside_index: np.ndarray
@@ -113,6 +116,7 @@ class Params(NamedTuple):
     blue_sky_by_skill: np.ndarray
     monetization_pressure: np.ndarray
     effective_gpus: np.ndarray
+    gpus: np.ndarray
     friction_days: np.ndarray
     data_moat: np.ndarray
     bureaucracy: np.ndarray
@@ -372,6 +376,9 @@ def build(scenario: Scenario, move_capacity: int | None = None) -> tuple[Params,
         morale_weight=f32(market.morale.weight),
         denial_morale_loss=f32(market.mobility.denial_morale_loss),
         mobility_blinding=f32(market.mobility.blinding),
+        gpu_month=f32(market.costs.gpu_month),
+        documentation_effort=f32(market.costs.documentation_effort),
+        compartmentalisation_loss=f32(market.costs.compartmentalisation_loss),
         is_employer=employer.astype(np.float32),
         outside_index=np.asarray(outside_index, np.int32),
         region=np.asarray([regions[f.region] for f in firms], np.int32),
@@ -387,6 +394,7 @@ def build(scenario: Scenario, move_capacity: int | None = None) -> tuple[Params,
         blue_sky_by_skill=f32([f.compute.blue_sky_tokens == "skill" for f in firms]),
         monetization_pressure=f32([f.product.monetization_pressure for f in firms]),
         effective_gpus=f32([f.compute.gpus * f.compute.hardware_efficiency for f in firms]),
+        gpus=f32([f.compute.gpus for f in firms]),
         friction_days=f32([f.compute.friction_days for f in firms]),
         data_moat=f32([f.product.data_moat for f in firms]),
         bureaucracy=f32([f.organisation.bureaucracy for f in firms]),

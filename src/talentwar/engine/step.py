@@ -62,7 +62,7 @@ def step(
     """
     keys = {phase: jax.random.fold_in(key, i) for i, phase in enumerate(PHASES)}
     state = vesting.advance(state, params, keys["vesting"])  # M1
-    state = vesting.refresh(state, params, keys["refresh"])  # M1: refresh grants due this month
+    state, refreshed = vesting.refresh(state, params, keys["refresh"])  # M1: refresh grants due this month
     state, granted = retention.grant(state, params, month, keys["retention"])  # M11
     state, reviewed = retention.review(state, params, month)  # M11: pay reviews due this month
     state, due = choice.start_dates(state)  # M9: moves agreed earlier for this month's start
@@ -129,6 +129,8 @@ def step(
         counter_raise=counter_raise,
         reviewed=reviewed,
         promoted=promoted,
+        refreshed=refreshed,
+        month=month,
     )
     def observe():
         return metrics.observe(trace, params, move_capacity)

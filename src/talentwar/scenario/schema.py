@@ -505,6 +505,34 @@ class Capability(Strict):
     compute_reference: Positive = Field(10000.0, description="effective GPUs at which the compute factor is 1")
 
 
+class Costs(Strict):
+    """What the levers cost, in k$ (docs/ODD.md, "Costs of levers"): prices the model needs to put
+    compute, documentation and compartmentalisation in money. Each default is an assumption or a
+    published price, said in its description."""
+
+    gpu_month: NonNegative = Field(
+        2.0,
+        description=(
+            "k$ a GPU costs a month, owned or rented: about $2.74 an hour over 730 hours, between one-year reserved H100 prices "
+            "($1.70-2.35 an hour, 2025-26) and Lambda's on-demand list price ($2.99 an hour)"
+        ),
+    )
+    documentation_effort: NonNegative = Field(
+        2.0,
+        description=(
+            "share of research staff's time spent writing per unit of documentation_rate (assumption: the incumbents' 3% a "
+            "month takes 6% of their time, within the 5-10% assumed from surveys that put all writing at 20-40%, Leydens 2008)"
+        ),
+    )
+    compartmentalisation_loss: Probability = Field(
+        0.1,
+        description=(
+            "share of research staff's pay lost to slower learning at full compartmentalisation (assumption: half the 20-30% "
+            "fall in follow-on research where access to knowledge was restricted between firms, Williams 2013)"
+        ),
+    )
+
+
 class BlueSky(Strict):
     """M5: what a blue-sky share does (002: an internal token economy for self-chosen research)."""
 
@@ -613,6 +641,7 @@ class Market(Strict):
     morale: Morale = Field(default_factory=Morale)
     mobility: Mobility = Field(default_factory=Mobility)
     capability: Capability = Field(default_factory=Capability)
+    costs: Costs = Field(default_factory=Costs)
 
 
 class Scenario(Strict):

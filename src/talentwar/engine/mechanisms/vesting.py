@@ -102,10 +102,11 @@ def _write(grants: Grants, target: jax.Array, *values) -> Grants:
     return Grants(*(put(new, old) for new, old in zip(values, grants)))
 
 
-def refresh(state: State, params: Params, key: jax.Array) -> State:
+def refresh(state: State, params: Params, key: jax.Array) -> tuple[State, jax.Array]:
     """Refresh grants due this month: every `interval` months of tenure, a draw from the cell's refresh grant.
 
     The cell (firm, role, stage) is the researcher's now; a cell without refreshes grants nothing.
+    Also returns each researcher's grant in k$ at today's price [N] (0 for none): its cost to the firm.
     """
     r = state.researchers
     S = r.knowledge.shape[1]
@@ -120,16 +121,18 @@ def refresh(state: State, params: Params, key: jax.Array) -> State:
         c, firm = rows
         return draw_money_at(key, n, row, params.cell_refresh, c) / price[firm]
 
-    def grant() -> State:
+    def grant() -> tuple[State, jax.Array]:
         shares = compact.where_selected(terms, due, (cell, r.firm), fill=0.0, numbered=True)
         grants = award(
             r.grants, params, due & (shares > 0), shares,
             params.cell_refresh_months[cell], params.cell_refresh_cliff[cell], params.cell_refresh_every[cell],
         )
-        return state._replace(researchers=r._replace(grants=grants))
+        return state._replace(researchers=r._replace(grants=grants)), jnp.where(due, shares, 0.0) * price[r.firm]
 
     # Scenarios without refresh grants skip the work over researchers (scenario data, the same in every replication).
-    return jax.lax.cond(jnp.any(params.cell_refresh_interval > 0) & (switch(params, "M1") > 0), grant, lambda: state)
+    return jax.lax.cond(
+        jnp.any(params.cell_refresh_interval > 0) & (switch(params, "M1") > 0), grant, lambda: (state, jnp.zeros(n, jnp.float32))
+    )
 
 
 def initial_grants(
