@@ -63,6 +63,18 @@ def test_report_is_one_self_contained_file(report):
     assert list(report.parent.iterdir()) == [report]
 
 
+def test_the_report_opens_with_a_headline_per_firm(result, report):
+    html = report.read_text(encoding="utf-8")
+    assert html.index('id="headline"') < html.index('id="scenario"')
+    summary = result.summary().set_index(["firm", "metric"])
+    for firm in ("lab", "poacher"):
+        kept = summary.loc[(firm, "core_retention"), "mean"]
+        assert f"{firm} kept {kept:.0%} of its month-0 core team at month 6" in html
+        cost = summary.loc[(firm, "lever_cost"), "mean"] / 1000
+        assert f"its levers cost {cost:,.0f} M$ over the run" in html
+    assert "<th>cost of levers, M$</th>" in html and "outside kept" not in html
+
+
 def test_png_without_kaleido_says_how_to_get_it(result, tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "kaleido", None)  # makes `import kaleido` fail
     with pytest.raises(RuntimeError, match="pip install kaleido"):

@@ -23,6 +23,15 @@ figure { margin: 0; }
 """
 CONFIG = {"displaylogo": False, "responsive": True}
 NUMERIC = {"headcount at month 0", "GPUs", "poaching offer rate"}
+# The headline table: per firm, the outcomes a people lead asks about first (metric, column, scale).
+HEADLINE = (
+    ("core_retention", "core team kept", 1.0),
+    ("departures_poached", "left for rivals", 1.0),
+    ("departures_quit", "left for jobs elsewhere", 1.0),
+    ("departures_separated", "left for life events", 1.0),
+    ("capability", "capability", 1.0),
+    ("lever_cost", "cost of levers, M$", 1e-3),
+)
 
 
 def firm_rows(result) -> list[dict[str, str]]:
@@ -44,10 +53,10 @@ def firm_rows(result) -> list[dict[str, str]]:
     return rows
 
 
-def table_html(rows: list[dict[str, str]]) -> str:
+def table_html(rows: list[dict[str, str]], numeric: set[str] = NUMERIC) -> str:
     head = "".join(f"<th>{escape(name)}</th>" for name in rows[0])
     body = "".join(
-        "<tr>" + "".join(f'<td{" class=number" if k in NUMERIC else ""}>{escape(v)}</td>' for k, v in row.items()) + "</tr>"
+        "<tr>" + "".join(f'<td{" class=number" if k in numeric else ""}>{escape(v)}</td>' for k, v in row.items()) + "</tr>"
         for row in rows
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
@@ -69,6 +78,45 @@ def brief_html(result) -> str:
         f"<p><strong>{escape(scenario.name)}</strong>: {escape('; '.join(facts))}.</p>"
         f'<p class="description">{escape(scenario.description.strip())}</p>'
         f"{table_html(firm_rows(result))}</section>"
+    )
+
+
+def headline_html(result) -> str:
+    """Per firm: the headline outcomes, each its mean and [90% range] over replications, and one
+    sentence in plain words."""
+    summary = result.summary().set_index(["firm", "metric"])
+    firms = [f.name for f in result.scenario.firms if f.kind != "outside"]
+
+    def value(firm: str, metric: str, scale: float = 1.0) -> tuple[float, float, float]:
+        row = summary.loc[(firm, metric)]
+        return row["mean"] * scale, row["low"] * scale, row["high"] * scale
+
+    def text(x: float) -> str:
+        return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
+
+    rows, sentences = [], []
+    for firm in firms:
+        row = {"firm": firm}
+        for metric, column, scale in HEADLINE:
+            mean, low, high = value(firm, metric, scale)
+            row[column] = f"{text(mean)} [{text(low)}, {text(high)}]"
+        rows.append(row)
+        kept, low, high = value(firm, "core_retention")
+        poached, quit, separated = (value(firm, m)[0] for m in ("departures_poached", "departures_quit", "departures_separated"))
+        cost, compute = value(firm, "lever_cost", 1e-3)[0], value(firm, "cost_compute", 1e-3)[0]
+        spent = f"its levers cost {cost:,.0f} M$ over the run" + (f", {compute / cost:.0%} of it compute" if cost > 0 else "")
+        sentences.append(
+            f"{firm} kept {kept:.0%} of its month-0 core team at month {result.months} (90% of replications between {low:.0%} and "
+            f"{high:.0%}); on average {poached:,.0f} people left for rivals, {quit:,.0f} for jobs elsewhere and {separated:,.0f} "
+            f"for life events; {spent}."
+        )
+    numeric = {column for _, column, _ in HEADLINE}
+    items = "".join(f"<li>{escape(s)}</li>" for s in sentences)
+    return (
+        '<section id="headline"><h2>Headline</h2>'
+        f"<p>Each cell: the mean over the {result.replications} replications and [the range that holds 90% of them]; flows are "
+        f"totals over the {result.months} months, the rest at the last month. Costs of levers: docs/ODD.md 7.21.</p>"
+        f"{table_html(rows, numeric)}<ul>{items}</ul></section>"
     )
 
 
@@ -94,7 +142,7 @@ def page_html(result, sections: list[Section]) -> str:
         f"<h1>{escape(title)}</h1>"
         "<p>Every number on this page comes from the simulation result. Bands are 90% intervals "
         f"(5%-95% quantiles) across the {result.replications} replications, month by month.</p>"
-        f"{brief_html(result)}\n{body}\n</body></html>\n"
+        f"{headline_html(result)}\n{brief_html(result)}\n{body}\n</body></html>\n"
     )
 
 
