@@ -400,6 +400,17 @@ def _report_context(command: str, wanted, every, base, used_replications, used_s
     }
 
 
+def _generating(scenario: str, out_dir: Optional[Path], what: str):
+    """The scenario a command that writes pages runs on; first refuse an --out that is a file."""
+    if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
+        fail([f"--out {out_dir}: is a file; give a folder to write {what} into"])
+    _check_settings()
+    try:
+        return load_scenario(scenario)
+    except ScenarioError as exc:
+        fail(exc.problems)
+
+
 def _run_options(scenario: str, replications, seed, quick: bool) -> list[str]:
     """The options of a generating command that change what it computes, as typed (defaults left out)."""
     words = [f"--scenario {scenario}"] if scenario != DEFAULT_SCENARIO else []
@@ -450,13 +461,7 @@ def validate(
     unknown = [f for f in wanted if f not in FACTS]
     if unknown:
         fail([f"validate: unknown fact {', '.join(unknown)}; expected some of {', '.join(FACTS)}"])
-    if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
-        fail([f"--out {out_dir}: is a file; give a folder to write the validation report into"])
-    _check_settings()
-    try:
-        loaded = load_scenario(scenario)
-    except ScenarioError as exc:
-        fail(exc.problems)
+    loaded = _generating(scenario, out_dir, "the validation report")
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -573,6 +578,58 @@ def calibrate(
         except (ValueError, OSError) as exc:
             fail([f"--write-into {target}: {exc}"])
         (err if as_json else out).print(f"wrote the fitted values into {target}", markup=False, soft_wrap=True)
+
+
+@app.command()
+def levers(
+    scenario: Annotated[str, typer.Argument(help="A built-in name or a YAML file.")] = DEFAULT_SCENARIO,
+    firm: Annotated[str, typer.Option("--firm", help="The firm whose levers are stepped (an employer of the scenario).")] = ...,
+    names: Annotated[Optional[list[str]], typer.Option("--levers", metavar="NAME", help="Levers to step (repeatable or comma-separated); default all.")] = None,
+    objective: Annotated[str, typer.Option(help="The metric a lever should raise: read at the horizon, or summed over the run for a flow.")] = "core_retention",
+    replications: Annotated[Optional[int], typer.Option(**bounds("replications", low=2), help="Per run. Default: the scenario's.")] = None,
+    seed: Annotated[Optional[int], typer.Option(**bounds("seed"), help="Default: the scenario's.")] = None,
+    quick: Annotated[bool, typer.Option("--quick", help="A small market and 8 replications: a smoke test, not an answer.")] = False,
+    out_dir: Annotated[Optional[Path], typer.Option("--out", help="Write levers.md, levers.json and levers.png here.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print, per lever: name, step, cost (k$), effect and effect per million dollars, each with its 95% interval.")] = False,
+) -> None:
+    """Rank a firm's levers by effect on an objective per million dollars, each a defined step with 95% intervals."""
+    from talentwar import levers as catalog
+
+    wanted = [name.strip() for given in names or [] for name in given.split(",") if name.strip()] or None
+    loaded = _generating(scenario, out_dir, "the ranking")
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("runs ({task.description})"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err) as bar:
+        task = bar.add_task("", total=None)
+        with _refused_runs(scenario, bar):
+            try:
+                ranking = catalog.rank_levers(
+                    loaded, firm, wanted, objective, replications, seed, quick,
+                    progress=lambda done, total, name: bar.update(task, completed=done, total=total, description=name),
+                )
+            except ValueError as exc:
+                fail([str(exc)])
+    if as_json:
+        typer.echo(json.dumps(ranking.to_dict(), indent=2))
+    else:
+        table = Table(caption=f"{ranking.firm}'s {ranking.objective} without a step: {_number(ranking.base.mean)}; effect and cost against the same replications without the step; 95% intervals", show_lines=True)
+        for column in ("rank", "lever", "step", "effect", "cost, k$", "per M$"):
+            table.add_column(column, overflow="fold")
+        for i, lever in enumerate(ranking.levers, 1):
+            if lever.effect is None:
+                table.add_row("-", lever.name, lever.step, f"not taken: {escape(lever.note)}", "", "")
+                continue
+            table.add_row(str(i), lever.name, lever.step, *(escape(catalog.estimate_text(e)) for e in (lever.effect, lever.cost, lever.per_million)))
+        out.print(table)
+    if out_dir is not None:
+        words = ["talentwar levers", shorten(scenario), f"--firm {firm}"] + ([f"--levers {','.join(wanted)}"] if wanted else [])
+        words += [f"--objective {objective}"] * (objective != "core_retention") + _run_options(DEFAULT_SCENARIO, replications, seed, quick)
+        try:
+            written = catalog.write(ranking, out_dir, _provenance(words + [f"--out {out_dir}"]))
+        except OSError as exc:
+            fail([f"--out {out_dir}: cannot write the ranking ({exc.strerror or exc}); give a writable folder"])
+        (err if as_json else out).print(f"wrote {written}", markup=False, soft_wrap=True)
 
 
 @app.command()
