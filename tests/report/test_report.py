@@ -16,7 +16,7 @@ from talentwar.report import figures, write_report
 
 ROOT = Path(__file__).parents[2]
 MINI = Path(__file__).parents[1] / "scenarios" / "mini.yaml"
-SECTIONS = ["capability", "headcount", "core_retention", "moves", "knowledge_leaked", "pay", "retention_spend", "bus_factor"]
+SECTIONS = ["capability", "headcount", "core_retention", "moves", "poaching", "knowledge_leaked", "pay", "retention_spend", "bus_factor"]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 
@@ -61,6 +61,18 @@ def test_report_is_one_self_contained_file(report):
     assert len(captions) == len(SECTIONS)
     assert not [c for c in captions if "{" in c], "a caption shows a placeholder instead of a number"
     assert list(report.parent.iterdir()) == [report]
+
+
+def test_poaching_flows_have_their_own_chart_and_a_flat_bus_factor_is_folded(result):
+    from talentwar.report.charts import bus_factor, poaching
+
+    bars = {t.name: t for t in poaching(result).figure.data}
+    taken = result.metrics[(result.metrics["metric"] == "departures_to:poacher") & (result.metrics["firm"] == "lab")]
+    assert list(bars) == ["to poacher"] and bars["to poacher"].y[0] == pytest.approx(taken["value"].sum() / result.replications)
+    assert bus_factor(result).figure is not None  # the mini lab's stages can be halved by a few departures
+    safe = dataclasses.replace(result, metrics=result.metrics.assign(value=result.metrics["value"].where(~result.metrics["metric"].astype(str).str.startswith("bus_factor:"), 9.0)))
+    folded = bus_factor(safe)
+    assert folded.figure is None and "stayed above 8" in folded.caption
 
 
 def test_the_report_opens_with_a_headline_per_firm(result, report):

@@ -27,7 +27,7 @@ __all__ = ["figures", "write_report"]
 
 def figures(result) -> dict[str, go.Figure]:
     """The report's figures in page order, keyed by short section name."""
-    return {s.key: s.figure for s in sections(result)}
+    return {s.key: s.figure for s in sections(result) if s.figure is not None}
 
 
 def write_report(result, path: str | Path, png_dir: str | Path | None = None) -> Path:

@@ -20,7 +20,7 @@ HEIGHT = 460
 class Section:
     key: str
     heading: str
-    figure: go.Figure
+    figure: go.Figure | None  # None: folded away, the caption says why
     caption: str
 
 
@@ -166,6 +166,36 @@ def moves(result) -> Section:
     return Section("moves", "Moves between firms", fig, caption)
 
 
+def poaching(result) -> Section:
+    """Per employer, the researchers each rival's offers took from it: its own chart, apart from the
+    outside pool's much larger hiring and separation flows."""
+    table = frames.poaching_flows(result)
+    colours = firm_colours(result)
+    fig = go.Figure()
+    for rival in [f for f in frames.employers(result) if table.loc[table["rival"] == f, "mean"].sum() > 0]:  # rivals who poached anyone
+        rows = table[table["rival"] == rival]
+        fig.add_trace(
+            go.Bar(
+                x=rows["origin"].tolist(),
+                y=rows["mean"].tolist(),
+                error_y={"type": "data", "symmetric": False, "array": (rows["high"] - rows["mean"]).tolist(), "arrayminus": (rows["mean"] - rows["low"]).tolist()},
+                name=f"to {rival}",
+                marker_color=colours[rival],
+                hovertemplate=f"%{{x}} to {rival}<br>%{{y:.3g}} per replication<extra></extra>",
+            )
+        )
+    fig.update_layout(barmode="group")
+    styled(fig, "Poaching flows between firms", f"researchers who took a rival's offer over months 1-{result.months}, per replication", "the firm they left", "researchers poached")
+    if not fig.data:
+        nothing(fig, "no researcher took a rival's offer in this run")
+    caption = (
+        "Per employer and rival: the researchers who accepted that rival's offer over the run, per replication; bars are "
+        f"means over the {result.replications} replications, whiskers their 90% range. Hiring from and separations to the "
+        "outside pool, much larger, are in the moves diagram above."
+    )
+    return Section("poaching", "Poaching flows", fig, caption)
+
+
 def knowledge_leaked(result) -> Section:
     table = frames.knowledge_leaked(result)
     colours = firm_colours(result)
@@ -217,10 +247,18 @@ def retention_spend(result) -> Section:
 
 
 def bus_factor(result) -> Section:
-    """One set of stage lines per employer; a dropdown switches firms, starting with the one under most poaching pressure."""
+    """One set of stage lines per employer; a dropdown switches firms, starting with the one under most poaching pressure.
+    Folded away, with a note, when every stage of every employer stays above the cap all run: a flat chart says nothing."""
     stages = list(result.scenario.simulation.stages)
     firms = frames.employers(result)
     pressed = frames.most_pressed(result)
+    lowest = min(frames.mean_per_month(result, f"bus_factor:{stage}", firm).min() for firm in firms for stage in stages)
+    if lowest > BUS_FACTOR_CAP:
+        return Section(
+            "bus_factor", "Bus factor", None,
+            f"Not drawn: at every employer, every stage's bus factor stayed above {BUS_FACTOR_CAP} in every month (more than "
+            f"{BUS_FACTOR_CAP} people would have to leave to halve what the firm knows of it, or its written record alone keeps half).",
+        )
     fig = go.Figure()
     for firm in firms:
         for i, stage in enumerate(stages):
@@ -286,7 +324,7 @@ def unlogged_note(result) -> str:
     )
 
 
-SECTIONS = (capability, headcount, core_retention, moves, knowledge_leaked, pay, retention_spend, bus_factor)
+SECTIONS = (capability, headcount, core_retention, moves, poaching, knowledge_leaked, pay, retention_spend, bus_factor)
 
 
 def sections(result) -> list[Section]:

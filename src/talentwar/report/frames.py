@@ -83,3 +83,19 @@ def most_pressed(result) -> str:
     offers = per_replication(result, "offers_received", firms).groupby("firm")["value"].sum() / result.replications
     offers = offers.reindex(firms).fillna(0.0)
     return firms[int(np.argmax(offers.to_numpy()))]
+
+
+def poaching_flows(result, level: float = LEVEL) -> pd.DataFrame:
+    """origin, rival, mean, low, high: researchers each employer lost to each rival's offers over the run,
+    per replication (from the per-rival metric `departures_to:<rival>`, every move counted, logged or not)."""
+    firms = employers(result)
+    tail = (1.0 - level) / 2.0
+    rows = []
+    for rival in firms:
+        totals = per_replication(result, f"departures_to:{rival}", firms).groupby(["firm", "replication"])["value"].sum()
+        for origin in firms:
+            if origin == rival:
+                continue
+            values = totals.loc[origin].to_numpy() if origin in totals.index.get_level_values(0) else np.zeros(result.replications)
+            rows.append({"origin": origin, "rival": rival, "mean": values.mean(), "low": np.quantile(values, tail), "high": np.quantile(values, 1 - tail)})
+    return pd.DataFrame(rows, columns=["origin", "rival", "mean", "low", "high"])

@@ -121,6 +121,8 @@ def headline_html(result) -> str:
 
 
 def figure_html(section: Section, with_plotlyjs: bool) -> str:
+    if section.figure is None:  # folded away: a chart that would say nothing
+        return f'<section id="{section.key}"><h2>{escape(section.heading)}</h2><p class="folded">{escape(section.caption)}</p></section>'
     # plotly.js goes inline with the first figure only: one copy, and no CDN, so the page works offline.
     div = section.figure.to_html(
         full_html=False, include_plotlyjs=with_plotlyjs, config=CONFIG, div_id=f"figure-{section.key}"
@@ -133,7 +135,8 @@ def figure_html(section: Section, with_plotlyjs: bool) -> str:
 
 def page_html(result, sections: list[Section]) -> str:
     title = f"talentwar report: {result.scenario.name}"
-    body = "\n".join(figure_html(s, with_plotlyjs=i == 0) for i, s in enumerate(sections))
+    first = next((i for i, s in enumerate(sections) if s.figure is not None), None)
+    body = "\n".join(figure_html(s, with_plotlyjs=i == first) for i, s in enumerate(sections))
     return (
         "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>"
         '<meta name=viewport content="width=device-width, initial-scale=1">'
@@ -171,7 +174,7 @@ def require_kaleido() -> None:
 def write_pngs(sections: list[Section], png_dir: Path) -> list[Path]:
     png_dir.mkdir(parents=True, exist_ok=True)
     paths = []
-    for section in sections:
+    for section in (s for s in sections if s.figure is not None):
         path = png_dir / f"{section.key}.png"
         section.figure.write_image(path, width=1100, height=section.figure.layout.height)
         paths.append(path)
