@@ -956,11 +956,11 @@ def _open_store(path: Optional[Path], create: bool = True):
         fail([str(exc)])
 
 
-def _write_report(result, path: Path, png_dir: Optional[Path] = None) -> None:
+def _write_report(result, path: Path, png_dir: Optional[Path] = None, writer=None) -> None:
     from talentwar.report import write_report
 
     try:
-        written = write_report(result, path, png_dir=png_dir)
+        written = (writer or write_report)(result, path, png_dir=png_dir)
     except OSError as exc:
         fail([f"{path}: cannot write the report ({exc.strerror or exc}); give a writable path"])
     except RuntimeError as exc:  # PNG export without its optional dependency
@@ -1109,16 +1109,30 @@ def runs_delete(run_id: Annotated[str, typer.Argument(help="A run id or a unique
 
 @app.command()
 def report(
-    run_id: Annotated[Optional[str], typer.Argument(help="A stored run id or prefix; default the newest run.")] = None,
+    run_ids: Annotated[Optional[list[str]], typer.Argument(metavar="[ID [ID]]", help="A stored run id or prefix (default the newest run); two ids: the second against the first, side by side.")] = None,
     out_path: Annotated[Path, typer.Option("--out", help="The HTML file to write (self-contained, works offline).")] = Path("report.html"),
     png_dir: Annotated[Optional[Path], typer.Option("--png", help="Also write each figure as PNG into this folder (needs kaleido).")] = None,
     store: StorePath = None,
 ) -> None:
-    """Write an HTML report of a stored run: capability, headcount, retention, moves, leaks, pay and bus factor."""
+    """Write an HTML report of a stored run (headline, capability, headcount, retention, moves, poaching, leaks, pay, bus factor), or of two runs side by side."""
     if out_path.is_dir():
         fail([f"--out {out_path}: is a folder; give the HTML file to write, e.g. {out_path / 'report.html'}"])
-    result = _stored(store, run_id, lambda runs, full_id: runs.load(full_id))
-    _write_report(result, out_path, png_dir)
+    ids = run_ids or [None]
+    if len(ids) > 2:
+        fail([f"report: {len(ids)} run ids given; give one run, or two to compare"])
+    if len(ids) == 1:
+        result = _stored(store, ids[0], lambda runs, full_id: runs.load(full_id))
+        return _write_report(result, out_path, png_dir)
+
+    def both(runs, first):
+        second = runs.resolve(ids[1])
+        labels = [runs.info(i)["label"] or i for i in (first, second)]
+        return runs.load(first), runs.load(second), labels if labels[0] != labels[1] else [first, second]
+
+    a, b, (label_a, label_b) = _stored(store, ids[0], both)
+    from talentwar.report.comparison import write_comparison
+
+    _write_report((a, b), out_path, png_dir, lambda pair, path, png_dir: write_comparison(*pair, path, (label_a, label_b), png_dir=png_dir))
 
 
 def summary_table(summary, width: int | None = None):

@@ -87,6 +87,22 @@ def test_the_report_opens_with_a_headline_per_firm(result, report):
     assert "<th>cost of levers, M$</th>" in html and "outside kept" not in html
 
 
+def test_two_runs_side_by_side_show_their_differences_and_draw_in_a_browser(result, browser, tmp_path):
+    from talentwar.report.comparison import PAIRED, write_comparison
+    from talentwar.results.compare import compare
+
+    data = result.scenario.model_dump()
+    next(f for f in data["firms"] if f["name"] == "lab")["separation_rate"] = 0.2
+    lever = talentwar.simulate(type(result.scenario).model_validate(data), replications=4, months=6, seed=3)
+    page = write_comparison(result, lever, tmp_path / "compare.html", ("base", "leaky"))
+    html = page.read_text(encoding="utf-8")
+    assert "talentwar report: base vs leaky" in html and "paired by replication" in html
+    assert html.count('class="plotly-graph-div"') == len(PAIRED) and html.count(plotly.offline.get_plotlyjs()) == 1
+    row = compare(result, lever, ("departures_separated", "core_retention")).set_index(["firm", "metric"]).loc[("lab", "core_retention")]
+    assert f"<td>lab</td><td>core team kept</td><td class=number>{row.mean_a:.3g}</td><td class=number>{row.mean_b:.3g}</td>" in html
+    assert draw(browser, page, len(PAIRED)) == []
+
+
 def test_png_without_kaleido_says_how_to_get_it(result, tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "kaleido", None)  # makes `import kaleido` fail
     with pytest.raises(RuntimeError, match="pip install kaleido"):
@@ -124,8 +140,8 @@ def full_page_screenshot(driver, path: Path) -> Path:
     return path
 
 
-def draw(browser, report: Path) -> list[dict]:
-    """Open `report`, wait until plotly has drawn every graph, and return the console's SEVERE entries."""
+def draw(browser, report: Path, graphs: int = len(SECTIONS)) -> list[dict]:
+    """Open `report`, wait until plotly has drawn its `graphs` graphs, and return the console's SEVERE entries."""
     from selenium.webdriver.support.ui import WebDriverWait
 
     browser.get_log("browser")  # drop what an earlier page logged
@@ -135,11 +151,11 @@ def draw(browser, report: Path) -> list[dict]:
         return driver.execute_script(
             "const graphs = document.querySelectorAll('div.js-plotly-plot');"
             "return graphs.length === arguments[0] && [...graphs].every(g => g.querySelector('.main-svg'));",
-            len(SECTIONS),
+            graphs,
         )
 
     WebDriverWait(browser, 30).until(drawn)
-    assert len(browser.find_elements("css selector", "div.js-plotly-plot")) == len(SECTIONS)
+    assert len(browser.find_elements("css selector", "div.js-plotly-plot")) == graphs
     return [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
 
 

@@ -63,7 +63,7 @@ def test_runs_commands(tmp_path):
         summary = s.load(second).summary()
     # An 80-column terminal gets the summary in parts, every number whole, and says what the range is.
     table_lines = [line for line in result.stdout.splitlines() if line[:1] in "┏┃┡│├└"]
-    assert table_lines and max(map(len, table_lines)) <= 80 and "not an interval of the mean" in result.stdout
+    assert table_lines and max(map(len, table_lines)) <= 80 and "not an interval of the mean" in " ".join(result.stdout.split())
     key = summary[summary["metric"].isin(["capability", "departures_poached", "replication_months_gained"])]
     from talentwar.cli import _number
 
@@ -79,6 +79,11 @@ def test_runs_commands(tmp_path):
     assert refused.exit_code == 2 and "1 to 80 characters" in refused.stderr
     compared = runner.invoke(app, ["runs", "compare", first, second, "--all", *store], env={"COLUMNS": "200"})
     assert compared.exit_code == 0 and "departures_separated" in compared.stdout and "yes" in compared.stdout
+    side_by_side = runner.invoke(app, ["report", first, second, "--out", str(tmp_path / "compare.html"), *store])
+    assert side_by_side.exit_code == 0, side_by_side.output
+    assert "talentwar report: " + first + " vs sep-0.2" in (tmp_path / "compare.html").read_text(encoding="utf-8")
+    three = runner.invoke(app, ["report", first, second, first, *store])
+    assert three.exit_code == 2 and "give one run, or two to compare" in three.stderr
     for fmt in ("parquet", "csv"):
         exported = runner.invoke(app, ["runs", "export", first, "--format", fmt, "--out", str(tmp_path / fmt), *store])
         assert exported.exit_code == 0, exported.output
