@@ -212,8 +212,7 @@ def rank_levers(
         def per_million(index, effect=effect, spent=spent):
             return _per_million(effect[index].mean(), spent[index].mean())
 
-        bootstrap = ratio_of_sums(per_million, replications)
-        result.per_million = Estimate(bootstrap.mean, bootstrap.low, bootstrap.high, replications)
+        result.per_million = ratio_of_sums(per_million, replications)
     ranked = sorted((r for r, _ in plans), key=_rank_key)
     return Ranking(base.name, firm, objective, replications, base.simulation.months, seed, quick, time.perf_counter() - started, Estimate.of(base_objective), ranked)
 
