@@ -858,20 +858,8 @@ def _calibrate_file(file: str, quick: bool, as_json: bool, store: Optional[Path]
         posterior = calibrate_experiment(plan, progress)
     with _open_store(store) as runs:
         run_id = runs.save_calibration(plan, posterior)
-    summary = posterior.summary(plan.factors)
-    checks = posterior.checks
-    fit = {
-        "run_id": run_id,
-        "experiment": plan.experiment.name,
-        "particles": len(posterior.particles),
-        "generations": len(posterior.epsilons),
-        "epsilons": posterior.epsilons,
-        "simulations": posterior.simulations,
-        "seconds": round(posterior.seconds, 1),
-        "posterior": [{"uncertainty": name, **{k: _finite_or_none(v) for k, v in row.items()}} for name, row in summary.iterrows()],
-        "fitted": [_check_json(row) for row in checks[~checks["held_out"]].to_dict("records")],
-        "held_out": [_check_json(row) for row in checks[checks["held_out"]].to_dict("records")],
-    }
+    summary, checks = posterior.summary(plan.factors), posterior.checks
+    fit = posterior.to_dict(plan, run_id)
     if out_dir is not None:
         from talentwar.exploration import abc
 
@@ -898,10 +886,6 @@ def _calibrate_file(file: str, quick: bool, as_json: bool, store: Optional[Path]
                       f"{_number(row['mean'])} [{_number(row['low'])}, {_number(row['high'])}]", f"{row['z']:+.2f}")
     out.print(table)
     out.print(f"{posterior.simulations:,} particles simulated in {posterior.seconds:.1f} s; stored as calibration {run_id} in {runs.path}", markup=False, soft_wrap=True)
-
-
-def _check_json(row: dict) -> dict:
-    return {k: (_finite_or_none(v) if isinstance(v, float) else v) for k, v in row.items()}
 
 
 def validation_table(results) -> Table:

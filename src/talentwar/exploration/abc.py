@@ -47,6 +47,25 @@ class Posterior:
     simulations: int  # particles simulated in all
     seconds: float
 
+    def to_dict(self, plan: Plan, run_id: str) -> dict:
+        """The fit as `talentwar calibrate FILE --json` prints it and `--out` writes it (non-finite numbers as None)."""
+
+        def finite(v):
+            return (float(v) if math.isfinite(v) else None) if isinstance(v, (float, np.floating)) else v
+
+        return {
+            "run_id": run_id,
+            "experiment": plan.experiment.name,
+            "particles": len(self.particles),
+            "generations": len(self.epsilons),
+            "epsilons": self.epsilons,
+            "simulations": self.simulations,
+            "seconds": round(self.seconds, 1),
+            "posterior": [{"uncertainty": name, **{k: finite(v) for k, v in row.items()}} for name, row in self.summary(plan.factors).iterrows()],
+            "fitted": [{k: finite(v) for k, v in row.items()} for row in self.checks[~self.checks["held_out"]].to_dict("records")],
+            "held_out": [{k: finite(v) for k, v in row.items()} for row in self.checks[self.checks["held_out"]].to_dict("records")],
+        }
+
     def summary(self, factors) -> pd.DataFrame:
         """Per uncertainty: prior range, posterior mean and 95% interval (weighted)."""
         w = self.particles["weight"].to_numpy()
