@@ -238,7 +238,9 @@ def run(
             fail([f"--out {out_dir}: cannot write the results ({exc.strerror or exc}); give a writable folder"])
         out.print(f"wrote {written}", markup=False, soft_wrap=True)
     if report:
-        _write_report(result, (out_dir / "report.html") if out_dir is not None else Path(f"report-{run_id}.html"))
+        from talentwar.report import write_report
+
+        _write_report(lambda path, png: write_report(result, path, png), (out_dir / "report.html") if out_dir is not None else Path(f"report-{run_id}.html"))
 
 
 @app.command()
@@ -940,11 +942,10 @@ def _open_store(path: Optional[Path], create: bool = True):
         fail([str(exc)])
 
 
-def _write_report(result, path: Path, png_dir: Optional[Path] = None, writer=None) -> None:
-    from talentwar.report import write_report
-
+def _write_report(write, path: Path, png_dir: Optional[Path] = None) -> None:
+    """`write(path, png_dir)`, a report writer; a path it cannot write, or PNGs without kaleido, is one line."""
     try:
-        written = (writer or write_report)(result, path, png_dir=png_dir)
+        written = write(path, png_dir)
     except OSError as exc:
         fail([f"{path}: cannot write the report ({exc.strerror or exc}); give a writable path"])
     except RuntimeError as exc:  # PNG export without its optional dependency
@@ -1105,8 +1106,10 @@ def report(
     if len(ids) > 2:
         fail([f"report: {len(ids)} run ids given; give one run, or two to compare"])
     if len(ids) == 1:
+        from talentwar.report import write_report
+
         result = _stored(store, ids[0], lambda runs, full_id: runs.load(full_id))
-        return _write_report(result, out_path, png_dir)
+        return _write_report(lambda path, png: write_report(result, path, png), out_path, png_dir)
 
     def both(runs, first):
         second = runs.resolve(ids[1])
@@ -1116,7 +1119,7 @@ def report(
     a, b, (label_a, label_b) = _stored(store, ids[0], both)
     from talentwar.report.comparison import write_comparison
 
-    _write_report((a, b), out_path, png_dir, lambda pair, path, png_dir: write_comparison(*pair, path, (label_a, label_b), png_dir=png_dir))
+    _write_report(lambda path, png: write_comparison(a, b, path, (label_a, label_b), png), out_path, png_dir)
 
 
 def summary_table(summary, width: int | None = None):

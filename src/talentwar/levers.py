@@ -234,14 +234,14 @@ def _rank_key(result: LeverResult) -> tuple:
 
 
 # ---------------------------------------------------------------- levers.md, levers.json and the figure (`--out DIR`)
-def estimate_text(e: Estimate | None, scale: float = 1.0) -> str:
+def estimate_text(e: Estimate | None) -> str:
     if e is None or e.n == 0 or math.isnan(e.mean):
         return "n/a"
 
     def number(x: float) -> str:
         if not math.isfinite(x):
             return "+inf" if x > 0 else "-inf"
-        return f"{x * scale:+,.0f}" if abs(x * scale) >= 1000 else f"{x * scale:+.3g}"
+        return f"{x:+,.0f}" if abs(x) >= 1000 else f"{x:+.3g}"
 
     return f"{number(e.mean)} [{number(e.low)}, {number(e.high)}]"
 

@@ -66,14 +66,17 @@ class Factor(Strict):
         return self.name or self.field
 
 
+# When an outcome (or a metric target) is read from a replication's months.
+At = Union[Literal["default", "horizon", "total", "mean"], Annotated[int, Field(ge=1)]]
+AT_MEANING = "horizon: the last month; total: summed over months; mean: averaged; a number: that month; default: flows total, stocks horizon"
+
+
 class Outcome(Strict):
     """A metric of one or more firms, reduced over the months of a replication to one number."""
 
     metric: str = Field(min_length=1)
     firm: Union[str, list[str]] = Field(description="a firm's name, or a list of them (one outcome each)")
-    at: Union[Literal["default", "horizon", "total", "mean"], Annotated[int, Field(ge=1)]] = Field(
-        "default", description="horizon: the last month; total: summed over months; mean: averaged; a number: that month; default: flows total, stocks horizon"
-    )
+    at: At = Field("default", description=AT_MEANING)
 
 
 class Design(Strict):
@@ -110,7 +113,7 @@ class Target(Strict):
 
     metric: str | None = Field(None, min_length=1)
     firm: str | None = Field(None, min_length=1)
-    at: Union[Literal["default", "horizon", "total", "mean"], Annotated[int, Field(ge=1)]] = "default"
+    at: At = Field("default", description=AT_MEANING)
     fact: str | None = Field(None, min_length=1, description="a validation fact's id (a to g): its statistic is the moment")
     observed: float | None = None
     se: float | None = Field(None, gt=0, description="the observed value's standard error: a residual of one se counts as one unit of distance")

@@ -52,40 +52,44 @@ def styled(fig: go.Figure, title: str, subtitle: str, x_title: str, y_title: str
     return fig
 
 
+def add_band(fig: go.Figure, rows, colour: str, name: str, alpha: float = 0.18, dash: str | None = None) -> None:
+    """One series' 90% band (shaded) and mean line on `fig`; `rows` has month, mean, low and high, in month order."""
+    months = rows["month"].tolist()
+    fig.add_trace(
+        go.Scatter(
+            x=months + months[::-1],
+            y=rows["high"].tolist() + rows["low"].tolist()[::-1],
+            mode="lines",
+            fill="toself",
+            fillcolor=translucent(colour, alpha),
+            line={"width": 0},
+            hoverinfo="skip",
+            legendgroup=name,
+            showlegend=False,
+            name=f"{name} 90% interval",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=months,
+            y=rows["mean"],
+            customdata=rows[["low", "high"]].to_numpy(),
+            mode="lines",
+            line={"color": colour, "width": 2, **({"dash": dash} if dash else {})},
+            legendgroup=name,
+            name=name,
+            hovertemplate=f"{name}<br>month %{{x}}<br>mean %{{y:.4g}}<br>90%: %{{customdata[0]:.4g}} to %{{customdata[1]:.4g}}<extra></extra>",
+        )
+    )
+
+
 def band_chart(result, metric: str, title: str, y_title: str, cumulative: bool = False) -> go.Figure:
     """Mean line and 90% band per employer, month by month."""
     colours = firm_colours(result)
     summary = frames.band(result, metric, frames.employers(result), cumulative)
     fig = go.Figure()
     for firm in frames.employers(result):
-        rows = summary[summary["firm"] == firm].sort_values("month")
-        months = rows["month"].tolist()
-        fig.add_trace(
-            go.Scatter(
-                x=months + months[::-1],
-                y=rows["high"].tolist() + rows["low"].tolist()[::-1],
-                mode="lines",
-                fill="toself",
-                fillcolor=translucent(colours[firm], 0.18),
-                line={"width": 0},
-                hoverinfo="skip",
-                legendgroup=firm,
-                showlegend=False,
-                name=f"{firm} 90% interval",
-            )
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=months,
-                y=rows["mean"],
-                customdata=rows[["low", "high"]].to_numpy(),
-                mode="lines",
-                line={"color": colours[firm], "width": 2},
-                legendgroup=firm,
-                name=firm,
-                hovertemplate=f"{firm}<br>month %{{x}}<br>mean %{{y:.4g}}<br>90%: %{{customdata[0]:.4g}} to %{{customdata[1]:.4g}}<extra></extra>",
-            )
-        )
+        add_band(fig, summary[summary["firm"] == firm].sort_values("month"), colours[firm], firm)
     return styled(fig, title, band_note(result), "month", y_title)
 
 

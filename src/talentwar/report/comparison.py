@@ -9,8 +9,8 @@ from pathlib import Path
 import plotly.graph_objects as go
 
 from talentwar.report import frames
-from talentwar.report.charts import Section, firm_colours, styled, translucent
-from talentwar.report.page import HEADLINE, STYLE, figure_html, table_html, write_atomically, write_pngs
+from talentwar.report.charts import Section, add_band, firm_colours, styled
+from talentwar.report.page import HEADLINE, document_html, figure_html, number_text, table_html, write_atomically, write_pngs
 
 # The charts drawn for both runs: (metric, heading, y-axis title, cumulative)
 PAIRED = (
@@ -31,16 +31,7 @@ def pair_chart(a, b, labels: tuple[str, str], metric: str, heading: str, y_title
     for run, label, dash in ((a, labels[0], "dash"), (b, labels[1], "solid")):
         band = frames.band(run, metric, firms, cumulative)
         for firm in firms:
-            rows = band[band["firm"] == firm].sort_values("month")
-            months = rows["month"].tolist()
-            fig.add_trace(go.Scatter(
-                x=months + months[::-1], y=rows["high"].tolist() + rows["low"].tolist()[::-1], mode="lines", fill="toself",
-                fillcolor=translucent(colours[firm], 0.10), line={"width": 0}, hoverinfo="skip", showlegend=False, legendgroup=f"{firm} {label}",
-            ))
-            fig.add_trace(go.Scatter(
-                x=months, y=rows["mean"], mode="lines", line={"color": colours[firm], "width": 2, "dash": dash}, name=f"{firm}, {label}",
-                legendgroup=f"{firm} {label}", hovertemplate=f"{firm}, {label}<br>month %{{x}}<br>mean %{{y:.4g}}<extra></extra>",
-            ))
+            add_band(fig, band[band["firm"] == firm].sort_values("month"), colours[firm], f"{firm}, {label}", alpha=0.10, dash=dash)
     subtitle = f"{labels[0]} dashed, {labels[1]} solid; shaded: 90% of replications"
     styled(fig, heading + (" per firm" if not cumulative else ""), subtitle, "month", y_title)
     if metric == "core_retention":
@@ -63,16 +54,12 @@ def differences_html(a, b, labels: tuple[str, str]) -> str:
     order = {metric: i for i, (metric, _, _) in enumerate(HEADLINE)}
     employers = set(frames.employers(a))
     frame = frame[frame["firm"].astype(str).isin(employers)].sort_values(["firm", "metric"], key=lambda c: c.map(order) if c.name == "metric" else c)
-
-    def text(x: float) -> str:
-        return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
-
     rows = []
     for r in frame.itertuples():
         scale = scales[r.metric]
         rows.append({
-            "firm": str(r.firm), "metric": names[r.metric], labels[0]: text(r.mean_a * scale), labels[1]: text(r.mean_b * scale),
-            "B - A [95% interval]": f"{text(r.difference * scale)} [{text(r.low * scale)}, {text(r.high * scale)}]",
+            "firm": str(r.firm), "metric": names[r.metric], labels[0]: number_text(r.mean_a * scale), labels[1]: number_text(r.mean_b * scale),
+            "B - A [95% interval]": f"{number_text(r.difference * scale)} [{number_text(r.low * scale)}, {number_text(r.high * scale)}]",
             "beyond noise": "yes" if r.exceeds_noise else "no",
         })
     how = "paired by replication (same seed, replications and firms: common random numbers)" if paired else "independent samples (Welch)"
@@ -91,13 +78,7 @@ def comparison_html(a, b, labels: tuple[str, str], sections: list[Section]) -> s
         for label, run in zip(("A " + labels[0], "B " + labels[1]), (a, b))
     )
     body = "\n".join(figure_html(s, with_plotlyjs=i == 0) for i, s in enumerate(sections))
-    return (
-        "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>"
-        '<meta name=viewport content="width=device-width, initial-scale=1">'
-        f'<link rel=icon href="data:,"><title>{escape(title)}</title><style>{STYLE}</style></head><body>'
-        f"<h1>{escape(title)}</h1><p>Every number on this page comes from the two stored runs.</p><ul>{runs}</ul>"
-        f"{differences_html(a, b, labels)}\n{body}\n</body></html>\n"
-    )
+    return document_html(title, f"<p>Every number on this page comes from the two stored runs.</p><ul>{runs}</ul>{differences_html(a, b, labels)}\n{body}")
 
 
 def write_comparison(a, b, path: str | Path, labels: tuple[str, str], png_dir: str | Path | None = None) -> Path:

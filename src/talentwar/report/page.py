@@ -81,6 +81,22 @@ def brief_html(result) -> str:
     )
 
 
+def number_text(x: float) -> str:
+    """A number in a table cell: whole with thousands separators from 100 up, else 3 significant digits."""
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
+
+
+def document_html(title: str, body: str) -> str:
+    """A whole offline page: the title as heading, then `body`."""
+    return (
+        "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>"
+        '<meta name=viewport content="width=device-width, initial-scale=1">'
+        # An empty icon stops the browser asking for a favicon that is not there.
+        f'<link rel=icon href="data:,"><title>{escape(title)}</title><style>{STYLE}</style></head><body>'
+        f"<h1>{escape(title)}</h1>{body}\n</body></html>\n"
+    )
+
+
 def headline_html(result) -> str:
     """Per firm: the headline outcomes, each its mean and [90% range] over replications, and one
     sentence in plain words."""
@@ -91,15 +107,12 @@ def headline_html(result) -> str:
         row = summary.loc[(firm, metric)]
         return row["mean"] * scale, row["low"] * scale, row["high"] * scale
 
-    def text(x: float) -> str:
-        return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
-
     rows, sentences = [], []
     for firm in firms:
         row = {"firm": firm}
         for metric, column, scale in HEADLINE:
             mean, low, high = value(firm, metric, scale)
-            row[column] = f"{text(mean)} [{text(low)}, {text(high)}]"
+            row[column] = f"{number_text(mean)} [{number_text(low)}, {number_text(high)}]"
         rows.append(row)
         kept, low, high = value(firm, "core_retention")
         poached, quit, separated = (value(firm, m)[0] for m in ("departures_poached", "departures_quit", "departures_separated"))
@@ -137,15 +150,11 @@ def page_html(result, sections: list[Section]) -> str:
     title = f"talentwar report: {result.scenario.name}"
     first = next((i for i, s in enumerate(sections) if s.figure is not None), None)
     body = "\n".join(figure_html(s, with_plotlyjs=i == first) for i, s in enumerate(sections))
-    return (
-        "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>"
-        '<meta name=viewport content="width=device-width, initial-scale=1">'
-        # An empty icon stops the browser asking for a favicon that is not there.
-        f'<link rel=icon href="data:,"><title>{escape(title)}</title><style>{STYLE}</style></head><body>'
-        f"<h1>{escape(title)}</h1>"
+    return document_html(
+        title,
         "<p>Every number on this page comes from the simulation result. Bands are 90% intervals "
         f"(5%-95% quantiles) across the {result.replications} replications, month by month.</p>"
-        f"{headline_html(result)}\n{brief_html(result)}\n{body}\n</body></html>\n"
+        f"{headline_html(result)}\n{brief_html(result)}\n{body}",
     )
 
 
