@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 
 from talentwar.claims.base import Estimate
 from talentwar.cli import app
-from talentwar.levers import LEVERS, LeverResult, _per_million, _rank_key
+from talentwar.levers import LEVERS, LeverResult
+from talentwar.levers.ranking import _per_million, _rank_key
 from tests.conftest import MINI
 
 

@@ -402,11 +402,14 @@ def _report_context(command: str, wanted, every, base, used_replications, used_s
     }
 
 
-def _generating(scenario: str, out_dir: Optional[Path], what: str):
-    """The scenario a command that writes pages runs on; first refuse an --out that is a file."""
+def _generating(scenario: Optional[str], out_dir: Optional[Path], what: str):
+    """The scenario a command that writes pages runs on (None: it comes from elsewhere); first
+    refuse an --out that is a file."""
     if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
         fail([f"--out {out_dir}: is a file; give a folder to write {what} into"])
     _check_settings()
+    if scenario is None:
+        return None
     try:
         return load_scenario(scenario)
     except ScenarioError as exc:
@@ -584,20 +587,40 @@ def calibrate(
 
 @app.command()
 def levers(
-    scenario: Annotated[str, typer.Argument(help="A built-in name or a YAML file.")] = DEFAULT_SCENARIO,
-    firm: Annotated[str, typer.Option("--firm", help="The firm whose levers are stepped (an employer of the scenario).")] = ...,
-    names: Annotated[Optional[list[str]], typer.Option("--levers", metavar="NAME", help="Levers to step (repeatable or comma-separated); default all.")] = None,
+    scenario: Annotated[str, typer.Argument(metavar="[SCENARIO|optimise]", help="A built-in name or a YAML file; or `optimise` (then the scenario) to search the best mix of levers within --budget.")] = DEFAULT_SCENARIO,
+    optimised: Annotated[Optional[str], typer.Argument(metavar="[SCENARIO]", help="With optimise: the scenario (default talent-war-2026; with --across, the file's).")] = None,
+    firm: Annotated[str, typer.Option("--firm", help="The firm whose levers move (an employer of the scenario).")] = ...,
+    names: Annotated[Optional[list[str]], typer.Option("--levers", metavar="NAME", help="Levers to move (repeatable or comma-separated); default all.")] = None,
     objective: Annotated[str, typer.Option(help="The metric a lever should raise: read at the horizon, or summed over the run for a flow.")] = "core_retention",
-    replications: Annotated[Optional[int], typer.Option(**bounds("replications", low=2), help="Per run. Default: the scenario's.")] = None,
+    replications: Annotated[Optional[int], typer.Option(**bounds("replications", low=2), help="Per run. Default: the scenario's (optimise: at most 32 per point and world).")] = None,
     seed: Annotated[Optional[int], typer.Option(**bounds("seed"), help="Default: the scenario's.")] = None,
     quick: Annotated[bool, typer.Option("--quick", help="A small market and 8 replications: a smoke test, not an answer.")] = False,
-    out_dir: Annotated[Optional[Path], typer.Option("--out", help="Write levers.md, levers.json and levers.png here.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print, per lever: name, step, cost (k$), effect and effect per million dollars, each with its 95% interval.")] = False,
+    out_dir: Annotated[Optional[Path], typer.Option("--out", help="Write the page (levers.md or optimise.md, with its figure, JSON and an interactive HTML page) here.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON: per lever name, step, cost (k$), effect and effect per M$; or the front and the chosen point.")] = False,
+    budget: Annotated[Optional[float], typer.Option("--budget", metavar="M$", help="optimise: the most the levers may cost over the run, in millions of dollars.")] = None,
+    population: Annotated[int, typer.Option(min=4, max=1000, help="optimise: points per generation of NSGA-II.")] = 16,
+    generations: Annotated[int, typer.Option(min=1, max=1000, help="optimise: generations of NSGA-II (a resumed search may be given more).")] = 8,
+    across: Annotated[Optional[str], typer.Option("--across", metavar="FILE", help="optimise, robust: evaluate every point in the worlds an experiment file samples (its uncertainties and design).")] = None,
+    posterior: Annotated[Optional[str], typer.Option("--posterior", metavar="ID", help="optimise, robust: draw the worlds (with --across: their uncertainties) from a stored calibration's posterior.")] = None,
+    worlds: Annotated[Optional[int], typer.Option("--worlds", min=2, max=1000, help="optimise, robust: this many worlds (Latin hypercube, or posterior draws; default the file's design, or 8 draws).")] = None,
+    quantile: Annotated[Optional[float], typer.Option("--quantile", min=0.01, max=0.99, help="optimise, robust: the quantile of the worlds' effects to maximise (default 0.1: the worst tenth).")] = None,
+    resume: Annotated[Optional[str], typer.Option("--resume", metavar="ID", help="optimise: go on with a stopped search from its last stored generation.")] = None,
+    store: StorePath = None,
 ) -> None:
-    """Rank a firm's levers by effect on an objective per million dollars, each a defined step with 95% intervals."""
-    from talentwar import levers as catalog
-
+    """Rank a firm's levers by effect per million dollars, each a defined step with 95% intervals; or (optimise) search the mix of
+    levers that buys the most within a budget: the Pareto front of effect against cost, stored in the run store and resumable."""
     wanted = [name.strip() for given in names or [] for name in given.split(",") if name.strip()] or None
+    search_options = {"--budget": budget, "--across": across, "--posterior": posterior, "--worlds": worlds, "--quantile": quantile, "--resume": resume,
+                      "--population": population if population != 16 else None, "--generations": generations if generations != 8 else None}
+    if scenario == "optimise":
+        return _levers_optimise(optimised, firm, wanted, objective, replications, seed, quick, out_dir, as_json, search_options, store)
+    given = [flag for flag, value in search_options.items() if value is not None]
+    if given:
+        fail([f"levers: {', '.join(given)} belong to `talentwar levers optimise`, the search within a budget"])
+    if optimised is not None:
+        fail([f"levers {shorten(scenario)} {shorten(optimised)}: give one scenario (or `levers optimise SCENARIO`)"])
+    from talentwar.levers import document, rank_levers
+
     loaded = _generating(scenario, out_dir, "the ranking")
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -606,7 +629,7 @@ def levers(
         task = bar.add_task("", total=None)
         with _refused_runs(scenario, bar):
             try:
-                ranking = catalog.rank_levers(
+                ranking = rank_levers(
                     loaded, firm, wanted, objective, replications, seed, quick,
                     progress=lambda done, total, name: bar.update(task, completed=done, total=total, description=name),
                 )
@@ -622,16 +645,107 @@ def levers(
             if lever.effect is None:
                 table.add_row("-", lever.name, lever.step, f"not taken: {escape(lever.note)}", "", "")
                 continue
-            table.add_row(str(i), lever.name, lever.step, *(escape(catalog.estimate_text(e)) for e in (lever.effect, lever.cost, lever.per_million)))
+            table.add_row(str(i), lever.name, lever.step, *(escape(document.estimate_text(e)) for e in (lever.effect, lever.cost, lever.per_million)))
         out.print(table)
     if out_dir is not None:
         words = ["talentwar levers", shorten(scenario), f"--firm {firm}"] + ([f"--levers {','.join(wanted)}"] if wanted else [])
         words += [f"--objective {objective}"] * (objective != "core_retention") + _run_options(DEFAULT_SCENARIO, replications, seed, quick)
-        try:
-            written = catalog.write(ranking, out_dir, _provenance(words + [f"--out {out_dir}"]))
-        except OSError as exc:
-            fail([f"--out {out_dir}: cannot write the ranking ({exc.strerror or exc}); give a writable folder"])
-        (err if as_json else out).print(f"wrote {written}", markup=False, soft_wrap=True)
+        _write_page(lambda: document.write_ranking(ranking, out_dir, _provenance(words + [f"--out {out_dir}"])), out_dir, "the ranking", as_json)
+
+
+def _write_page(write, out_dir: Path, what: str, as_json: bool) -> None:
+    """`write()`, a page writer returning the main file; a folder it cannot write is one line."""
+    try:
+        written = write()
+    except OSError as exc:
+        fail([f"--out {out_dir}: cannot write {what} ({exc.strerror or exc}); give a writable folder"])
+    (err if as_json else out).print(f"wrote {written}", markup=False, soft_wrap=True)
+
+
+def _levers_optimise(
+    scenario: Optional[str], firm: str, wanted: Optional[list[str]], objective: str, replications: Optional[int], seed: Optional[int], quick: bool,
+    out_dir: Optional[Path], as_json: bool, options: dict, store: Optional[Path],
+) -> None:
+    """`talentwar levers optimise`: plan the search, run it generation by generation into the store, print the front."""
+    budget, across = options["--budget"], options["--across"]
+    if budget is None:
+        fail(["levers optimise: give --budget M$, the most the levers may cost over the run in millions of dollars (e.g. --budget 10)"])
+    if across is not None and scenario is not None:
+        fail([f"levers optimise {shorten(scenario)} --across {shorten(across)}: the scenario comes from the experiment file with --across"])
+    scenario = scenario or DEFAULT_SCENARIO
+    loaded = _generating(scenario if across is None else None, out_dir, "the search")
+    from talentwar.exploration.experiment import ExperimentError
+    from talentwar.levers import document, optimise, plan_search
+    from talentwar.levers.optimise import not_taken_text
+    from talentwar.results.store import StoreError
+
+    population = options["--population"] or 16
+    generations = options["--generations"] or 8
+    drawn = _posterior(store, options["--posterior"])
+    try:
+        search, skipped = plan_search(loaded, firm, wanted, objective, budget, population, generations, replications, seed, quick,
+                                      across, drawn, options["--worlds"], options["--quantile"])
+    except ExperimentError as exc:
+        fail(exc.problems)
+    except ValueError as exc:
+        fail([str(exc)])
+    words = ["talentwar levers optimise"] + ([shorten(scenario)] if across is None and scenario != DEFAULT_SCENARIO else []) + [f"--firm {firm}", f"--budget {budget:g}"]
+    words += [f"--levers {','.join(wanted)}"] if wanted else []
+    words += [f"{flag} {value}" for flag, value in options.items() if value is not None and flag not in ("--budget", "--resume")]
+    words += [f"--objective {objective}"] * (objective != "core_retention") + _run_options(DEFAULT_SCENARIO, replications, seed, quick)
+    if skipped and not as_json:
+        err.print(f"not searched: {escape(not_taken_text(skipped))}", soft_wrap=True)
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    stored: list[str] = []
+    with _open_store(store) as runs, Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(), console=err) as bar:
+        task = bar.add_task("simulations", total=None)
+
+        def begun(run_id: str) -> None:
+            stored.append(run_id)
+            bar.console.print(f"search {run_id}: if it stops, resume it with: {' '.join(words)} --resume {run_id}", markup=False, soft_wrap=True)
+
+        def progress(done: int, total: int, what: str) -> None:
+            bar.update(task, completed=done, total=total, description=what)
+            if what.endswith("stored") and not err.is_terminal:  # a log file gets a line per generation, not a bar
+                bar.console.print(f"{what}: {done:,} of {total:,} simulations", markup=False)
+
+        with _refused_runs(across or scenario, bar):
+            try:
+                result = optimise(search, runs, options["--resume"], progress, begun)
+            except (ValueError, StoreError) as exc:
+                bar.stop()
+                fail([str(exc)])
+            except KeyboardInterrupt:
+                if stored:
+                    bar.stop()
+                    typer.echo(f"interrupted; search {stored[0]} keeps every finished generation: resume with {' '.join(words)} --resume {stored[0]}", err=True)
+                    raise typer.Exit(130) from None
+                raise
+    if as_json:
+        typer.echo(json.dumps({**result.to_dict(), "not_searched": skipped}, indent=2))
+    else:
+        out.print(front_table(result.to_dict()))
+        out.print(escape(document.chosen_text(result)), soft_wrap=True)
+        out.print(f"{len(result.points):,} points in {result.seconds:.0f} s; stored as search {result.run_id} in {runs.path}", markup=False, soft_wrap=True)
+    if out_dir is not None:
+        _write_page(lambda: document.write_optimisation(result, out_dir, _provenance(words + [f"--out {out_dir}"])), out_dir, "the search", as_json)
+
+
+def front_table(record: dict) -> Table:
+    """The Pareto front of a search (as `Optimisation.to_dict`, or as stored), cheapest first."""
+    from talentwar.claims.base import Estimate
+    from talentwar.levers.document import estimate_text
+
+    table = Table(caption=f"the Pareto front of {record['firm']}'s {record['objective']} against the cost of its levers over the run, within "
+                          f"{record['budget_m']:g} M$; 95% intervals", show_lines=True)
+    for column in ("cost, M$", "effect", "levers moved"):
+        table.add_column(column, overflow="fold")
+    for point in record["front"]:
+        table.add_row(escape(estimate_text(Estimate.from_dict(point["cost_k"]), 1e-3)), escape(estimate_text(Estimate.from_dict(point["effect"]))),
+                      escape("; ".join(point["moves"]) or "none (the scenario)"))
+    return table
 
 
 @app.command()
@@ -1026,6 +1140,26 @@ def runs_show(run_id: Annotated[str, typer.Argument(help="A run id or a unique p
                 markup=False,
                 soft_wrap=True,
             )
+        elif info["kind"] == "levers-optimise":
+            from talentwar.levers.optimise import stored_front
+
+            record = runs.optimisation(full_id)
+            front, generations = stored_front(record)
+            spec = record["spec"]
+            out.print(
+                f"search of {record['firm']}'s levers for {record['objective']} within {record['budget_k'] / 1000:g} M$: {_count(len(record['points']), 'point')} "
+                f"in {generations} of {record['generations']} generations of {spec['population']}"
+                + ("" if record["finished"] else f" (not finished: talentwar levers optimise ... --resume {info['id']})")
+                + (f"; worlds: {spec['worlds']}, the {spec['quantile']:g} quantile" if spec["quantile"] is not None else ""),
+                markup=False,
+                soft_wrap=True,
+            )
+            out.print(front_table({"firm": record["firm"], "objective": record["objective"], "budget_m": record["budget_k"] / 1000, "front": front}))
+            if record["chosen"] is not None:
+                chosen = record["chosen"]
+                out.print(f"chosen, measured again on seed {info['seed'] + 1}: effect {chosen['effect']['mean']:+.3g} "
+                          f"[{chosen['effect']['low']:+.3g}, {chosen['effect']['high']:+.3g}], cost {chosen['cost_k']['mean'] / 1000:,.3g} M$: "
+                          f"{'; '.join(chosen['moves']) or 'no lever moved'}", markup=False, soft_wrap=True)
         else:
             result = runs.load(full_id)
             if "posterior" in result.info:

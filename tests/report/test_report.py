@@ -169,3 +169,34 @@ def test_a_run_without_moves_still_draws(result, browser, tmp_path):
     # plotly.js throws on a Sankey diagram without nodes; the report must not hand it one.
     quiet = dataclasses.replace(result, moves=result.moves.iloc[:0])
     assert draw(browser, write_report(quiet, tmp_path / "report.html")) == []
+
+
+def test_the_levers_pages_draw_in_a_browser(browser, tmp_path):
+    """The ranking's and the search's pages (talentwar levers --out, levers optimise --out), made
+    from hand-built results: the pages, not the numbers, are under test here."""
+    from talentwar.claims.base import Estimate
+    from talentwar.levers import LeverResult, Ranking
+    from talentwar.levers.document import optimisation_html, ranking_html
+    from talentwar.levers.optimise import Optimisation, Point, Search, one_world, pareto_front
+    from talentwar.levers.ranking import Question
+
+    def estimate(mean: float) -> Estimate:
+        return Estimate(mean, mean * 0.5, mean * 1.5, 4)
+
+    context = {"command": "talentwar levers ...", "version": "test", "machine": "test"}
+    ranked = [LeverResult("gpus", "25% more GPUs", "M4", estimate(0.02), estimate(500.0), estimate(0.04)),
+              LeverResult("windows", "windows every 6 months", "M3", None, None, None, "already every month")]
+    ranking = Ranking("mini", "lab", "core_retention", 4, 6, 0, False, 1.0, estimate(0.5), ranked)
+    pages = {"levers.html": ranking_html(ranking, context)}
+    question = Question(talentwar.load_scenario(MINI), "lab", "core_retention", 4, 0, False)
+    search = Search(question, {"gpus": 1.0, "windows": 3.0}, 5000.0, 4, 1, one_world(question.base), {"gpus": [9000.0], "windows": [100.0, 250.0, 600.0]})
+    points = [Point(0, -1, {"gpus": 0.0, "windows": 0}, Estimate(0, 0, 0, 4), Estimate(0, 0, 0, 4), True, [])]
+    points += [Point(i, 0, {"gpus": 0.2 * i, "windows": i % 2}, estimate(0.01 * i), estimate(1500.0 * i), 1500.0 * i <= 5000, [f"<b>move</b> {i}"] * (1 + i % 2))
+               for i in range(1, 5)]
+    front = pareto_front(points)
+    pages["optimise.html"] = optimisation_html(Optimisation("abc123", search, points, front, front[-1], 1, 2.0), context)
+    for name, html in pages.items():
+        assert "<b>move" not in html  # the moves are text, escaped
+        path = tmp_path / name
+        path.write_text(html, encoding="utf-8")
+        assert draw(browser, path, 1) == [], name

@@ -11,7 +11,7 @@ which it is supported, when it is supported in some worlds and not in others.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
@@ -77,21 +77,12 @@ def run_claims_across(claims, plan, worlds: int | None = None, replications: int
     from talentwar.claims import CLAIMS
     from talentwar.claims.base import cast_of
     from talentwar.claims.experiment import _judge, _not_applicable, _plan
-    from talentwar.exploration.design import sample
-    from talentwar.exploration.experiment import ExperimentError
+    from talentwar.exploration.design import sample_worlds
     from talentwar.simulation import simulate
 
-    worlds_plan = replace(plan, factors=[f for f in plan.factors if f.role != "lever"])
-    if not worlds_plan.factors:
-        raise ExperimentError([f"{plan.source}: uncertainties: claims across worlds need uncertainties to sample worlds from"])
-    if worlds is not None:
-        design = plan.experiment.design.model_copy(update={"method": "latin", "samples": worlds, "levers": "joint"})
-        quick = plan.experiment.quick.model_copy(update={"samples": worlds})
-        worlds_plan = replace(worlds_plan, experiment=plan.experiment.model_copy(update={"design": design, "quick": quick}))
+    worlds_plan, points, scenarios = sample_worlds(plan, worlds, "claims across worlds")
     replications = max(2, plan.replications if replications is None else replications)
     seed = plan.seed if seed is None else seed
-    points, _ = sample(worlds_plan)
-    scenarios = [worlds_plan.scenario_at(dict(points.loc[w]), f"{plan.source}: world {w}") for w in range(len(points))]
     cast = cast_of(plan.base)
     per_world = [[_plan(CLAIMS[c], s, cast, plan.quick, headline_only=True) for c in claims] for s in scenarios]
     total = sum(len(p.unique) for plans in per_world for p in plans)

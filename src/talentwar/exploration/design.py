@@ -13,6 +13,7 @@ by weight (their correlations kept), and the design samples the experiment's oth
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -127,3 +128,19 @@ def _scale(row: np.ndarray, factors: list[ResolvedFactor]) -> list:
         else:
             out.append(float(u))
     return out
+
+
+def sample_worlds(plan: Plan, count: int | None, purpose: str) -> tuple[Plan, pd.DataFrame, list]:
+    """The worlds of an experiment file: its uncertainties sampled by its design (or, with `count`,
+    that many by Latin hypercube), its levers left at the scenario's values, since a world is what
+    nobody controls. Returns the plan of the worlds, their values (one row per world) and each
+    world's scenario; ExperimentError if the file has no uncertainties (`purpose` says who needs them)."""
+    worlds_plan = replace(plan, factors=[f for f in plan.factors if f.role != "lever"])
+    if not worlds_plan.factors:
+        raise ExperimentError([f"{plan.source}: uncertainties: {purpose} need uncertainties to sample worlds from"])
+    if count is not None:
+        design = plan.experiment.design.model_copy(update={"method": "latin", "samples": count, "levers": "joint"})
+        quick = plan.experiment.quick.model_copy(update={"samples": count})
+        worlds_plan = replace(worlds_plan, experiment=plan.experiment.model_copy(update={"design": design, "quick": quick}))
+    points, _ = sample(worlds_plan)
+    return worlds_plan, points, [worlds_plan.scenario_at(dict(points.loc[w]), f"{plan.source}: world {w}") for w in range(len(points))]

@@ -407,27 +407,41 @@ def parse_experiment(data: Any, node: Any, text: str, source: str, folder: Path,
     return plan
 
 
-def posterior_params(scenario: Scenario, record: dict, replications: int, seed: int, move_capacity: int | None) -> tuple[Params, pd.DataFrame]:
-    """Each replication's parameters with a world drawn from a stored calibration's posterior:
-    replication r takes particle k, drawn by weight from numpy's generator seeded with (seed, r),
-    so its world depends only on (seed, r), whatever the number of replications; the calibration's
-    uncertainties are set to the particle's values in `scenario`. Returns the parameters (each leaf
-    with a leading axis of `replications`) and the draws (replication, particle, the values)."""
+def posterior_draws(scenario: Scenario, record: dict, count: int, seed: int) -> tuple[dict[int, Scenario], pd.DataFrame]:
+    """`count` worlds drawn from a stored calibration's posterior: draw r takes particle k, drawn by
+    weight from numpy's generator seeded with (seed, r), so it depends only on (seed, r), whatever
+    the count. Returns each drawn particle's scenario (`scenario` with the calibration's
+    uncertainties set to the particle's values) and the draws (draw, particle, the values)."""
     particles = record["particles"]
     factors = [ResolvedFactor.from_dict(f) for f in record["factors"]]
     weights = particles["weight"].to_numpy(float)
     weights = weights / weights.sum()
-    chosen = [int(np.random.default_rng([seed, r]).choice(len(particles), p=weights)) for r in range(replications)]
+    chosen = [int(np.random.default_rng([seed, r]).choice(len(particles), p=weights)) for r in range(count)]
     raw = yaml.safe_load(to_yaml(scenario))
-    base_shapes = _shapes(build(scenario, move_capacity)[0])
-    built: dict[int, Params] = {}
+    scenarios: dict[int, Scenario] = {}
     for k in sorted(set(chosen)):
         data = copy.deepcopy(raw)
         for f in factors:
             if f.set_in(data, particles[f.label].iloc[k], raw):
                 raise ExperimentError([f"posterior {record['info']['id']}: its uncertainty {f.field} is not a field of scenario {scenario.name}"])
         try:
-            params, _ = build(validate(data, f"posterior {record['info']['id']}, particle {k}"), move_capacity)
+            scenarios[k] = validate(data, f"posterior {record['info']['id']}, particle {k}")
+        except ScenarioError as exc:
+            raise ExperimentError(exc.problems) from None
+    draws = pd.DataFrame({"draw": range(count), "particle": chosen, **{f.label: particles[f.label].to_numpy()[chosen] for f in factors}})
+    return scenarios, draws
+
+
+def posterior_params(scenario: Scenario, record: dict, replications: int, seed: int, move_capacity: int | None) -> tuple[Params, pd.DataFrame]:
+    """Each replication's parameters with a world drawn from a stored calibration's posterior
+    (`posterior_draws`, replication r the r-th draw). Returns the parameters (each leaf with a
+    leading axis of `replications`) and the draws (replication, particle, the values)."""
+    scenarios, draws = posterior_draws(scenario, record, replications, seed)
+    base_shapes = _shapes(build(scenario, move_capacity)[0])
+    built: dict[int, Params] = {}
+    for k, world in scenarios.items():
+        try:
+            params, _ = build(world, move_capacity)
         except ScenarioError as exc:
             raise ExperimentError(exc.problems) from None
         if _shapes(params) != base_shapes:
@@ -435,9 +449,8 @@ def posterior_params(scenario: Scenario, record: dict, replications: int, seed: 
         built[k] = params
     import jax
 
-    stacked = jax.tree_util.tree_map(lambda *leaves: np.stack(leaves), *[built[k] for k in chosen])
-    draws = pd.DataFrame({"replication": range(replications), "particle": chosen, **{f.label: particles[f.label].to_numpy()[chosen] for f in factors}})
-    return stacked, draws
+    stacked = jax.tree_util.tree_map(lambda *leaves: np.stack(leaves), *[built[k] for k in draws["particle"]])
+    return stacked, draws.rename(columns={"draw": "replication"})
 
 
 def _base_scenario(experiment: Experiment, source: str, folder: Path, quick: bool, purpose: str) -> Scenario:

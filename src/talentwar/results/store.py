@@ -17,7 +17,10 @@ stopped keeps its finished blocks and resumes from them); a calibration (`talent
 kind "calibration") keeps its record in `explorations` too, its posterior in `posterior_particles`
 (one row per particle and uncertainty, with the particle's weight) and its predictive check in
 `posterior_checks`; a run whose worlds were drawn from a posterior (`--posterior`) keeps each
-replication's particle and values in `run_draws`. A run is written in a single transaction: killed at any point
+replication's particle and values in `run_draws`. A search of a firm's levers (`talentwar levers
+optimise`, kind "levers-optimise") keeps its definition in `optimisations` and every evaluated point
+in `optimise_points`, generation by generation, each in its own transaction, so a stopped search
+resumes from its last finished generation. A run is written in a single transaction: killed at any point
 (kill -9, a full disk) it leaves no partial run visible, and DuckDB's write-ahead log keeps what
 was already committed intact. Ctrl-C during a write waits for it to finish (a second or two) and
 then interrupts, so finished work is kept and `SAVED` says truthfully what was stored.
@@ -75,12 +78,16 @@ CREATE TABLE IF NOT EXISTS explore_outcomes (run_id VARCHAR, point INTEGER, repl
 CREATE TABLE IF NOT EXISTS run_draws (run_id VARCHAR, posterior VARCHAR, replication INTEGER, particle INTEGER, factor VARCHAR, value DOUBLE);
 CREATE TABLE IF NOT EXISTS run_labels (run_id VARCHAR, label VARCHAR, overrides VARCHAR);
 CREATE TABLE IF NOT EXISTS posterior_particles (run_id VARCHAR, particle INTEGER, weight DOUBLE, factor VARCHAR, value DOUBLE);
+CREATE TABLE IF NOT EXISTS optimisations (run_id VARCHAR, firm VARCHAR, objective VARCHAR, budget_k DOUBLE, generations INTEGER, spec VARCHAR, finished BOOLEAN, chosen VARCHAR);
+CREATE TABLE IF NOT EXISTS optimise_points (
+    run_id VARCHAR, trial INTEGER, generation INTEGER, effect DOUBLE, cost_k DOUBLE, feasible BOOLEAN, point VARCHAR, sampler VARCHAR
+);
 CREATE TABLE IF NOT EXISTS posterior_checks (
     run_id VARCHAR, target VARCHAR, held_out BOOLEAN, observed DOUBLE, se DOUBLE, mean DOUBLE, low DOUBLE, high DOUBLE, z DOUBLE, source VARCHAR
 );
 """
 FRAMES = ("metrics", "moves", "investors")
-DATA_TABLES = (*FRAMES, "finals", "claims", "explorations", "explore_points", "explore_outcomes", "posterior_particles", "posterior_checks", "run_draws", "run_labels")
+DATA_TABLES = (*FRAMES, "finals", "claims", "explorations", "explore_points", "explore_outcomes", "posterior_particles", "posterior_checks", "run_draws", "run_labels", "optimisations", "optimise_points")
 
 
 SAVED: list[str] = []  # ids of the runs this process has stored, for an honest word on Ctrl-C
@@ -264,6 +271,50 @@ class RunStore:
         SAVED.append(run_id)
         return run_id
 
+    def start_optimisation(self, search) -> str:
+        """Record a search of a firm's levers (`talentwar levers optimise`, kind "levers-optimise")
+        before it runs: its scenario and its definition (levers/optimise.py `Search.record`).
+        Points follow generation by generation (`add_generation`)."""
+        q = search.question
+        with self._transaction() as (con, run_id):
+            self._insert_run(con, run_id, "levers-optimise", q.base, q.seed, q.replications, q.base.simulation.months, 0.0, 0)
+            con.execute("INSERT INTO optimisations VALUES (?, ?, ?, ?, ?, ?, false, NULL)",
+                        [run_id, q.firm, q.objective, search.budget_k, search.generations, json.dumps(search.record())])
+        SAVED.append(run_id)
+        return run_id
+
+    def add_generation(self, run_id: str, points: list, seconds: float) -> None:
+        """Store a finished generation's points, each (Point, the sampler's attributes of its trial), in one transaction."""
+        with self._transaction() as (con, _):
+            for point, sampler in points:
+                con.execute("INSERT INTO optimise_points VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                            [run_id, point.trial, point.generation, point.effect.mean, point.cost.mean, point.feasible,
+                             json.dumps(point.to_dict()), json.dumps(sampler)])
+            con.execute("UPDATE runs SET wall_seconds = wall_seconds + ? WHERE id = ?", [float(seconds), run_id])
+
+    def finish_optimisation(self, run_id: str, chosen, seconds: float, generations: int) -> float:
+        """Mark a search finished after `generations`, with its chosen point (a Point, or None); its wall time in all, s."""
+        with self._transaction() as (con, _):
+            con.execute("UPDATE optimisations SET finished = true, generations = ?, chosen = ? WHERE run_id = ?",
+                        [generations, json.dumps(chosen.to_dict()) if chosen is not None else None, run_id])
+            con.execute("UPDATE runs SET wall_seconds = wall_seconds + ? WHERE id = ?", [float(seconds), run_id])
+        return float(self.connection.execute("SELECT wall_seconds FROM runs WHERE id = ?", [run_id]).fetchone()[0])
+
+    def optimisation(self, run_id: str) -> dict:
+        """A stored search of levers: its `runs` row, firm, objective, budget, generations, spec (a
+        dict), whether it finished, its chosen point (a dict or None) and its points in trial order,
+        each (the point as a dict, the sampler's attributes)."""
+        info = self.info(run_id)
+        if info["kind"] != "levers-optimise":
+            raise StoreError(f"run {info['id']!r} is a {info['kind']} run, not a search of levers; `talentwar levers optimise` makes one")
+        firm, objective, budget_k, generations, spec, finished, chosen = self.connection.execute(
+            "SELECT firm, objective, budget_k, generations, spec, finished, chosen FROM optimisations WHERE run_id = ?", [info["id"]]
+        ).fetchone()
+        rows = self.connection.execute("SELECT point, sampler FROM optimise_points WHERE run_id = ? ORDER BY trial", [info["id"]]).fetchall()
+        return {"info": info, "firm": firm, "objective": objective, "budget_k": budget_k, "generations": generations, "spec": json.loads(spec),
+                "finished": bool(finished), "chosen": json.loads(chosen) if chosen else None,
+                "points": [(json.loads(point), json.loads(sampler)) for point, sampler in rows]}
+
     def posterior(self, run_id: str) -> dict:
         """A stored calibration: its record (experiment text, factors, targets), the particles (one
         row each: the uncertainties' values and `weight`) and the predictive check."""
@@ -378,7 +429,8 @@ class RunStore:
         """A stored simulation run as a Result, with the same categories and column order as when it ran."""
         info = self.info(run_id)
         if info["kind"] != "run":
-            keeps = "its points' outcomes (`talentwar explore analyze`)" if info["kind"] == "explore" else "its verdicts"
+            keeps = {"explore": "its points' outcomes (`talentwar explore analyze`)", "calibration": "its posterior (`talentwar runs show`)",
+                     "levers-optimise": "its points and their Pareto front (`talentwar runs show`)"}.get(info["kind"], "its verdicts")
             raise StoreError(f"run {info['id']!r} is a {info['kind']} run, which keeps {keeps}, not simulation results")
         scenario = validate(_yaml(info["scenario_yaml"]), f"run {info['id']}")
         frames = {t: self.connection.execute(f"SELECT * EXCLUDE (run_id) FROM {t} WHERE run_id = ? ORDER BY rowid", [info["id"]]).df() for t in FRAMES}
