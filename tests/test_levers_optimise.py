@@ -155,6 +155,8 @@ def test_a_plan_splits_its_spend_into_amounts_by_the_levers_costs(mini):
     lean = {**plan, share_of("gpus"): 0.001, share_of("documentation"): 0.001}
     assert s.amounts(lean) == {"gpus": 0.0, "counter_offers": 2, "documentation": 0.0}  # under 1% of the spend: left as it is
     assert s.amounts({**plan, SPEND: 0.0}) == pytest.approx({"gpus": 0.0, "counter_offers": 0, "documentation": 0.03})
+    crumb = {**plan, share_of("gpus"): 0.0052}  # 1% of the spend, 51 k$: 0.6% of the GPUs' span, a crumb left as it is
+    assert s.amounts(crumb)["gpus"] == 0.0 and s.amounts({**crumb, SPEND: 1.0})["gpus"] == pytest.approx(103.0 / 8000, rel=0.01)
 
 
 def test_robust_worlds_can_be_drawn_from_a_posterior():

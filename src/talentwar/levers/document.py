@@ -292,7 +292,8 @@ def plot_front(o: Optimisation, path) -> None:
         ax.scatter([o.chosen.cost.mean / 1000], [o.chosen.effect.mean], marker="*", s=160, color=ORANGE, label="chosen, measured again", zorder=4)
     ax.axvline(o.search.budget_k / 1000, color="#555", ls="--", lw=0.8, label="budget")
     ax.set_xlabel("cost of the levers over the run, M$", fontsize=9)
-    ax.set_ylabel(f"effect on {o.search.question.objective} ({_statistic(o)})" if o.search.worlds.robust else f"effect on {o.search.question.objective}", fontsize=9)
+    worlds = o.search.worlds
+    ax.set_ylabel(f"effect on {o.search.question.objective}" + (f", {worlds.quantile:g} quantile of {len(worlds.scenarios)} worlds" if worlds.robust else ""), fontsize=9)
     ax.legend(fontsize=8, loc="lower right")
     ax.set_title(f"{o.search.question.firm}: effect against cost of {len(o.points)} mixes of levers", fontsize=10)
     fig.tight_layout()

@@ -69,7 +69,7 @@ def one_world(scenario: Scenario) -> Worlds:
 
 SPEND = "spend"  # the share of the budget a point plans to spend
 LEAST_WEIGHT = 1e-3  # weights run from this to 1, uniform in the logarithm: a plan leans on a few levers
-LEAST_SHARE = 0.01  # a lever given less than this share of the spend (or, if free, of its range) is left as it is
+LEAST_SHARE = 0.01  # a lever given less than this share of the spend, or moved less than this share of its range, is left as it is
 
 
 def share_of(name: str) -> str:
@@ -123,7 +123,7 @@ class Search:
     def amounts(self, plan: dict[str, float]) -> dict[str, float]:
         """The amount of each lever that a plan gives. A lever's part of the spend is its weight's
         share of the weights of the levers that cost money; below LEAST_SHARE it is left as it is. A number's amount is its part
-        over its cost per unit (its cost at its span over the span), at most its span; a ladder
+        over its cost per unit (its cost at its span over the span), at most its span (and none if under LEAST_SHARE of it); a ladder
         climbs to the highest rung whose cost its part covers. A lever that costs nothing (or saves
         money) at its span takes its weight times its span (a ladder: rounded), since money does not
         hold it back."""
@@ -142,7 +142,8 @@ class Search:
             elif levels:
                 amounts[name] = max((rung for rung, cost in enumerate(costs, 1) if cost <= spend * share), default=0)
             else:
-                amounts[name] = min(span, spend * share / (costs[-1] / span))
+                amount = min(span, spend * share / (costs[-1] / span))
+                amounts[name] = amount if amount >= LEAST_SHARE * span else 0.0  # a crumb of a lever is no move
         return amounts
 
 
