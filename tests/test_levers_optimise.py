@@ -170,3 +170,19 @@ def test_robust_worlds_can_be_drawn_from_a_posterior():
     assert robust.worlds.quantile == 0.1 and "calibration synthetic" in robust.worlds.source
     rates = [next(f for f in s.firms if f.name == "poacher").poaching.offer_rate for s in robust.worlds.scenarios]
     assert rates == list(robust.worlds.values["poaching"]) and set(rates) <= {0.1, 0.2, 0.35} and len(rates) == 5
+
+
+def test_the_headline_says_when_no_mix_is_surely_better_than_doing_nothing(mini):
+    from talentwar.levers.document import chosen_text
+    from talentwar.levers.optimise import Optimisation, Search, one_world
+    from talentwar.levers.ranking import Question
+
+    search = Search(Question(mini, "lab", "core_retention", 4, 0, False), {"gpus": 1.0}, 5000.0, 4, 1, one_world(mini), {"gpus": [9000.0]})
+    origin = Point(0, -1, {"gpus": 0.0}, Estimate(0, 0, 0, 4), Estimate(0, 0, 0, 4), True, [])
+    unsure = Point(1, 0, {"gpus": 0.3}, Estimate(0.02, -0.01, 0.05, 4), Estimate(2700, 2600, 2800, 4), True, ["30% more GPUs"])
+    front = pareto_front([origin, unsure])
+    assert front == [origin, unsure]
+    text = chosen_text(Optimisation("id", search, [origin, unsure], front, origin, 1, 1.0))
+    assert "no mix the search found surely raises core_retention" in text and "+0.02 [-0.01, +0.05]" in text
+    nothing = Point(1, 0, {"gpus": 0.3}, Estimate(-0.02, -0.05, 0.01, 4), Estimate(2700, 2600, 2800, 4), True, ["30% more GPUs"])
+    assert "keep the levers as they are" in chosen_text(Optimisation("id", search, [origin, nothing], [origin], origin, 1, 1.0))

@@ -234,7 +234,12 @@ def chosen_text(o: Optimisation) -> str:
     if c is None:
         return f"No point the search found costs at most {budget}."
     if not c.moves:
-        return f"Within {budget}, no mix the search found raises {q.objective} above the scenario's own: keep the levers as they are."
+        best = max(o.front, key=lambda p: p.effect.mean)
+        if best.effect.mean <= 0:
+            return f"Within {budget}, no mix the search found raises {q.objective} above the scenario's own: keep the levers as they are."
+        return (f"Within {budget}, no mix the search found surely raises {q.objective}: the 95% interval of every one reaches zero or below. "
+                f"The largest mean effect on the front is {estimate_text(best.effect)}, for {estimate_text(best.cost, 1e-3)} M$; "
+                "more replications would tell whether it is real.")
     fresh = "" if c.generation < 0 else f" (measured again on fresh replications, seed {o.chosen_seed}, so the search's luck in picking it is not in the number)"
     unclear = " Its interval includes zero: at these replications it cannot be told from no effect." if c.effect.low <= 0 <= c.effect.high else ""
     return (f"With {budget}, the surest gain in {q.objective} found: {'; '.join(c.moves)}. Effect {estimate_text(c.effect)}, "
