@@ -200,7 +200,7 @@ class Optimisation:
     search: Search
     points: list[Point]  # every evaluated point, in trial order
     front: list[Point]  # the Pareto front, by cost
-    chosen: Point | None  # the front's largest effect, measured again on fresh replications (None: no feasible point)
+    chosen: Point | None  # the front's surest gain, measured again on fresh replications (None: no feasible point)
     chosen_seed: int
     seconds: float
     resumed_from: int = 0  # generations found stored
