@@ -240,7 +240,11 @@ def chosen_text(o: Optimisation) -> str:
         return (f"Within {budget}, no mix the search found surely raises {q.objective}: the 95% interval of every one reaches zero or below. "
                 f"The largest mean effect on the front is {estimate_text(best.effect)}, for {estimate_text(best.cost, 1e-3)} M$; "
                 "more replications would tell whether it is real.")
-    fresh = "" if c.generation < 0 else f" (measured again on fresh replications, seed {o.chosen_seed}, so the search's luck in picking it is not in the number)"
+    searched = next((p for p in o.front if p.trial == c.trial), None)
+    fresh = "" if searched is None else (
+        f" (measured again on fresh replications, seed {o.chosen_seed}, so the search's luck in picking it is not in the number; "
+        f"the search had measured {estimate_text(searched.effect)} for {estimate_text(searched.cost, 1e-3)} M$)"
+    )
     unclear = " Its interval includes zero: at these replications it cannot be told from no effect." if c.effect.low <= 0 <= c.effect.high else ""
     return (f"With {budget}, the surest gain in {q.objective} found: {'; '.join(c.moves)}. Effect {estimate_text(c.effect)}, "
             f"cost {estimate_text(c.cost, 1e-3)} M${fresh}.{unclear}")
