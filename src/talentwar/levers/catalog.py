@@ -164,7 +164,8 @@ def _share(section: str, field: str, what: str):
     def apply(scenario: Scenario, firm: str, amount: float) -> tuple[Scenario, str]:
         now = getattr(getattr(_firm(scenario, firm), section), field)
         after = min(1.0, now + amount)
-        return edit(scenario, firms={firm: {f"{section}.{field}": after}}), f"{what}: {now:.0%} -> {after:.0%}"
+        shown = ".0%" if after - now >= 0.01 else ".1%"  # a move under a point still shows
+        return edit(scenario, firms={firm: {f"{section}.{field}": after}}), f"{what}: {now:{shown}} -> {after:{shown}}"
 
     return room, apply
 
