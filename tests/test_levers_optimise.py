@@ -50,9 +50,24 @@ def test_the_front_holds_no_dominated_point_and_dominates_every_other(finished):
     origin = result.points[0]
     assert origin.moves == [] and origin.effect.mean == 0.0 and origin.cost.mean == 0.0 and origin in result.front
     best = max(result.front, key=lambda p: (p.effect.low, p.effect.mean))  # the surest gain
-    assert result.chosen.amounts == best.amounts and result.chosen_seed == 1  # measured again, on the next seed
+    assert result.chosen.amounts == best.amounts and result.chosen_seed == 1
     for p in result.front:
         assert p.effect.low <= p.effect.mean <= p.effect.high and p.cost.low <= p.cost.mean <= p.cost.high
+
+
+def test_the_chosen_mix_is_measured_again_on_four_times_as_many_fresh_replications(tmp_path):
+    from dataclasses import replace
+
+    from talentwar.levers.catalog import take_all
+
+    # The firm's own spend as the objective: every mix surely raises it, so the surest gain is a mix, not the scenario.
+    spending = plan_search(str(MINI), "lab", ["gpus", "counter_offers"], "lever_cost", BUDGET_M, 4, 1, REPLICATIONS, 0)[0]
+    result = optimise(spending, RunStore(tmp_path / "runs.duckdb"))
+    chosen = result.chosen
+    assert chosen.generation == 0 and chosen.moves and chosen.effect.n == 4 * REPLICATIONS
+    again = replace(spending.question, seed=1, replications=4 * REPLICATIONS)
+    moved, _ = take_all(spending.question.base, "lab", chosen.amounts)
+    assert chosen.effect == Estimate.of(again.measure(moved)[0] - again.measure(spending.question.base)[0])
 
 
 def test_pareto_front_of_made_up_points():

@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 from talentwar.claims.base import Estimate
 from talentwar.engine.metrics import is_flow
 from talentwar.levers.catalog import BY_NAME
-from talentwar.levers.optimise import Optimisation, Point
+from talentwar.levers.optimise import CONFIRMING, Optimisation, Point
 from talentwar.levers.ranking import Ranking
 from talentwar.report.page import CONFIG, document_html, table_html
 
@@ -242,7 +242,8 @@ def chosen_text(o: Optimisation) -> str:
                 "more replications would tell whether it is real.")
     searched = next((p for p in o.front if p.trial == c.trial), None)
     fresh = "" if searched is None else (
-        f" (measured again on fresh replications, seed {o.chosen_seed}, so the search's luck in picking it is not in the number; "
+        f" (measured again on {CONFIRMING * q.replications} fresh replications{' per world' if o.search.worlds.robust else ''}, seed {o.chosen_seed}, "
+        f"so the search's luck in picking it is not in the number; "
         f"the search had measured {estimate_text(searched.effect)} for {estimate_text(searched.cost, 1e-3)} M$)"
     )
     unclear = " Its interval includes zero: at these replications it cannot be told from no effect." if c.effect.low <= 0 <= c.effect.high else ""

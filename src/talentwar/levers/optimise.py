@@ -12,8 +12,8 @@ the objective (up) and the cost of the levers over the run (down), with the budg
 
 The answer is the Pareto front: the feasible points no other feasible point beats on both. The
 chosen point is the front's surest gain, the largest lower end of a 95% interval of the effect;
-since the search picks it for being high, its effect is optimistic, so it is run again on fresh
-replications (the next seed) and that measurement is what is reported for it.
+since the search picks it for being high, its effect is optimistic, so it is run again on four
+times as many fresh replications (the next seed) and that measurement is what is reported for it.
 
 Robust mode: with worlds (an experiment file's uncertainties, or draws from a calibration's
 posterior) every point runs in every world against that world without the levers, and the search
@@ -219,6 +219,7 @@ class Optimisation:
         }
 
 
+CONFIRMING = 4  # the chosen point is measured again on this many times the search's replications, on a fresh seed
 DEFAULT_REPLICATIONS = 32  # per point and world, unless the scenario asks for fewer: a search runs hundreds of points
 DEFAULT_WORLDS = 8  # drawn from a posterior, when no experiment file says how many
 DEFAULT_QUANTILE = 0.1  # robust mode: the effect in the worst tenth of the worlds
@@ -309,9 +310,10 @@ def spans(question: Question, names: list[str]) -> tuple[dict[str, float], dict[
 class Evaluator:
     """Runs points: each world without the levers once, then each point in every world."""
 
-    def __init__(self, search: Search, seed: int | None = None, bases: list[tuple[np.ndarray, np.ndarray]] | None = None):
+    def __init__(self, search: Search, seed: int | None = None, bases: list[tuple[np.ndarray, np.ndarray]] | None = None, replications: int | None = None):
         self.search = search
-        self.question = search.question if seed is None else replace(search.question, seed=seed)
+        self.question = replace(search.question, seed=search.question.seed if seed is None else seed,
+                                replications=search.question.replications if replications is None else replications)
         self.bases = bases  # each world's measure without the levers, once run
 
     def simulations(self, points: int) -> int:
@@ -449,7 +451,7 @@ def optimise(search: Search, store, resume: str | None = None, progress: Progres
     chosen_seed = search.question.seed + 1
     chosen = best = max(front, key=lambda p: (p.effect.low, p.effect.mean, -p.cost.mean)) if front else None
     if best is not None and best.generation != ORIGIN:
-        again = Evaluator(search, seed=chosen_seed)
+        again = Evaluator(search, seed=chosen_seed, replications=CONFIRMING * search.question.replications)
         total += again.simulations(1)
         chosen = replace(again(best.amounts, best.trial, best.generation, tick), plan=best.plan)
     seconds = store.finish_optimisation(run_id, chosen, time.perf_counter() - clock, search.generations)
