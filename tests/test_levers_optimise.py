@@ -105,6 +105,9 @@ def test_robust_mode_takes_a_quantile_of_the_worlds(tmp_path):
         means = np.array(p.per_world)
         assert means.shape == (3, 2)
         assert p.effect.mean == pytest.approx(np.quantile(means[:, 0], 0.25)) and p.cost.mean == pytest.approx(np.quantile(means[:, 1], 0.75))
+    from talentwar.levers.document import chosen_text
+
+    assert not result.chosen.moves or "(the 0.25 quantile of 3 worlds' means)" in chosen_text(result)
 
 
 def test_lever_amounts_climb_their_ladders_and_stop_where_there_is_no_room(mini):

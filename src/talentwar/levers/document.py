@@ -247,7 +247,9 @@ def chosen_text(o: Optimisation) -> str:
         f"the search had measured {estimate_text(searched.effect)} for {estimate_text(searched.cost, 1e-3)} M$)"
     )
     unclear = " Its interval includes zero: at these replications it cannot be told from no effect." if c.effect.low <= 0 <= c.effect.high else ""
-    return (f"With {budget}, the surest gain in {q.objective} found: {'; '.join(c.moves)}. Effect {estimate_text(c.effect)}, "
+    worlds = o.search.worlds
+    effect = "Effect" if not worlds.robust else f"Effect in the worst worlds (the {worlds.quantile:g} quantile of {len(worlds.scenarios)} worlds' means)"
+    return (f"With {budget}, the surest gain in {q.objective} found: {'; '.join(c.moves)}. {effect} {estimate_text(c.effect)}, "
             f"cost {estimate_text(c.cost, 1e-3)} M${fresh}.{unclear}")
 
 
