@@ -27,6 +27,7 @@ from talentwar.scenario.schema import simulation_bounds
 
 DEFAULT_SCENARIO = "talent-war-2026"
 LABEL_LENGTH = 80  # characters of a run label: it must fit a row of `runs list`
+POPULATION, GENERATIONS = 16, 8  # `levers optimise`: NSGA-II's points a generation, and generations
 # Shown by `run`, in this order, when the summary has them.
 KEY_METRICS = ("capability", "core_retention", "knowledge_leaked", "retention_spend", "departures_poached", "replication_months_gained")
 
@@ -598,8 +599,8 @@ def levers(
     out_dir: Annotated[Optional[Path], typer.Option("--out", help="Write the page (levers.md or optimise.md, with its figure, JSON and an interactive HTML page) here.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON: per lever name, step, cost (k$), effect and effect per M$; or the front and the chosen point.")] = False,
     budget: Annotated[Optional[float], typer.Option("--budget", metavar="M$", help="optimise: the most the levers may cost over the run, in millions of dollars.")] = None,
-    population: Annotated[int, typer.Option(min=4, max=1000, help="optimise: points per generation of NSGA-II.")] = 16,
-    generations: Annotated[int, typer.Option(min=1, max=1000, help="optimise: generations of NSGA-II (a resumed search may be given more).")] = 8,
+    population: Annotated[int, typer.Option(min=4, max=1000, help="optimise: points per generation of NSGA-II.")] = POPULATION,
+    generations: Annotated[int, typer.Option(min=1, max=1000, help="optimise: generations of NSGA-II (a resumed search may be given more).")] = GENERATIONS,
     across: Annotated[Optional[str], typer.Option("--across", metavar="FILE", help="optimise, robust: evaluate every point in the worlds an experiment file samples (its uncertainties and design).")] = None,
     posterior: Annotated[Optional[str], typer.Option("--posterior", metavar="ID", help="optimise, robust: draw the worlds (with --across: their uncertainties) from a stored calibration's posterior.")] = None,
     worlds: Annotated[Optional[int], typer.Option("--worlds", min=2, max=1000, help="optimise, robust: this many worlds (Latin hypercube, or posterior draws; default the file's design, or 8 draws).")] = None,
@@ -611,9 +612,9 @@ def levers(
     levers that buys the most within a budget: the Pareto front of effect against cost, stored in the run store and resumable."""
     wanted = [name.strip() for given in names or [] for name in given.split(",") if name.strip()] or None
     search_options = {"--budget": budget, "--across": across, "--posterior": posterior, "--worlds": worlds, "--quantile": quantile, "--resume": resume,
-                      "--population": population if population != 16 else None, "--generations": generations if generations != 8 else None}
+                      "--population": population if population != POPULATION else None, "--generations": generations if generations != GENERATIONS else None}
     if scenario == "optimise":
-        return _levers_optimise(optimised, firm, wanted, objective, replications, seed, quick, out_dir, as_json, search_options, store)
+        return _levers_optimise(optimised, firm, wanted, objective, replications, seed, quick, out_dir, as_json, population, generations, search_options, store)
     given = [flag for flag, value in search_options.items() if value is not None]
     if given:
         fail([f"levers: {', '.join(given)} belong to `talentwar levers optimise`, the search within a budget"])
@@ -664,9 +665,10 @@ def _write_page(write, out_dir: Path, what: str, as_json: bool) -> None:
 
 def _levers_optimise(
     scenario: Optional[str], firm: str, wanted: Optional[list[str]], objective: str, replications: Optional[int], seed: Optional[int], quick: bool,
-    out_dir: Optional[Path], as_json: bool, options: dict, store: Optional[Path],
+    out_dir: Optional[Path], as_json: bool, population: int, generations: int, options: dict, store: Optional[Path],
 ) -> None:
-    """`talentwar levers optimise`: plan the search, run it generation by generation into the store, print the front."""
+    """`talentwar levers optimise`: plan the search, run it generation by generation into the store, print the front.
+    `options`: its own flags as given, None where left out or at their default (for the command that remakes the page)."""
     budget, across = options["--budget"], options["--across"]
     if budget is None:
         fail(["levers optimise: give --budget M$, the most the levers may cost over the run in millions of dollars (e.g. --budget 10)"])
@@ -679,8 +681,6 @@ def _levers_optimise(
     from talentwar.levers.optimise import not_taken_text
     from talentwar.results.store import StoreError
 
-    population = options["--population"] or 16
-    generations = options["--generations"] or 8
     drawn = _posterior(store, options["--posterior"])
     try:
         search, skipped = plan_search(loaded, firm, wanted, objective, budget, population, generations, replications, seed, quick,
@@ -1141,7 +1141,9 @@ def runs_show(run_id: Annotated[str, typer.Argument(help="A run id or a unique p
                 soft_wrap=True,
             )
         elif info["kind"] == "levers-optimise":
-            from talentwar.levers.optimise import stored_front
+            from talentwar.claims.base import Estimate
+            from talentwar.levers.document import estimate_text
+            from talentwar.levers.optimise import confirming_seed, stored_front
 
             record = runs.optimisation(full_id)
             front, generations = stored_front(record)
@@ -1157,9 +1159,9 @@ def runs_show(run_id: Annotated[str, typer.Argument(help="A run id or a unique p
             out.print(front_table({"firm": record["firm"], "objective": record["objective"], "budget_m": record["budget_k"] / 1000, "front": front}))
             if record["chosen"] is not None:
                 chosen = record["chosen"]
-                out.print(f"chosen, measured again on seed {info['seed'] + 1}: effect {chosen['effect']['mean']:+.3g} "
-                          f"[{chosen['effect']['low']:+.3g}, {chosen['effect']['high']:+.3g}], cost {chosen['cost_k']['mean'] / 1000:,.3g} M$: "
-                          f"{'; '.join(chosen['moves']) or 'no lever moved'}", markup=False, soft_wrap=True)
+                out.print(f"chosen, measured again on seed {confirming_seed(info['seed'])}: effect {estimate_text(Estimate.from_dict(chosen['effect']))}, "
+                          f"cost {estimate_text(Estimate.from_dict(chosen['cost_k']), 1e-3)} M$: {'; '.join(chosen['moves']) or 'no lever moved'}",
+                          markup=False, soft_wrap=True)
         else:
             result = runs.load(full_id)
             if "posterior" in result.info:

@@ -42,20 +42,17 @@ def estimate_text(e: Estimate | None, scale: float = 1.0) -> str:
     return f"{number(e.mean)} [{number(e.low)}, {number(e.high)}]"
 
 
-def _write_all(out_dir, prefix: str, files: dict) -> None:
-    """Each `files[name](path)` into a staging folder, then all moved into `out_dir` together."""
+def _write_page(out_dir, stem: str, record: dict, plot, markdown: str, html: str) -> Path:
+    """`stem`.png (drawn by `plot(path)`), `stem`.json (`record`), `stem`.md and `stem`.html, staged
+    and moved into `out_dir` together; the path of the markdown page."""
     from talentwar.results.staging import staged
 
-    with staged(out_dir, prefix=f".talentwar-{prefix}-") as staging:
-        for name, write in files.items():
-            write(staging / name)
-
-
-def _text(text: str):
-    def write(path: Path) -> None:
-        path.write_text(text, encoding="utf-8")
-
-    return write
+    with staged(out_dir, prefix=f".talentwar-{stem}-") as staging:
+        plot(staging / f"{stem}.png")
+        (staging / f"{stem}.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+        (staging / f"{stem}.md").write_text(markdown, encoding="utf-8")
+        (staging / f"{stem}.html").write_text(html, encoding="utf-8")
+    return Path(out_dir) / f"{stem}.md"
 
 
 def _provenance_line(context: dict, what: str) -> str:
@@ -66,13 +63,8 @@ def _provenance_line(context: dict, what: str) -> str:
 # ---------------------------------------------------------------- the ranking
 def write_ranking(ranking: Ranking, out_dir, context: dict) -> Path:
     """levers.md, levers.png, levers.json and levers.html in `out_dir`."""
-    _write_all(out_dir, "levers", {
-        "levers.png": lambda path: plot_ranking(ranking, path),
-        "levers.json": _text(json.dumps({**context, **ranking.to_dict()}, indent=2) + "\n"),
-        "levers.md": _text(ranking_markdown(ranking, context)),
-        "levers.html": _text(ranking_html(ranking, context)),
-    })
-    return Path(out_dir) / "levers.md"
+    return _write_page(out_dir, "levers", {**context, **ranking.to_dict()}, lambda path: plot_ranking(ranking, path),
+                       ranking_markdown(ranking, context), ranking_html(ranking, context))
 
 
 RANKING_METHOD = (
@@ -191,13 +183,8 @@ def ranking_html(r: Ranking, context: dict) -> str:
 # ---------------------------------------------------------------- the search
 def write_optimisation(o: Optimisation, out_dir, context: dict) -> Path:
     """optimise.md, optimise.png, optimise.json and optimise.html in `out_dir`."""
-    _write_all(out_dir, "optimise", {
-        "optimise.png": lambda path: plot_front(o, path),
-        "optimise.json": _text(json.dumps({**context, **o.to_dict()}, indent=2) + "\n"),
-        "optimise.md": _text(optimisation_markdown(o, context)),
-        "optimise.html": _text(optimisation_html(o, context)),
-    })
-    return Path(out_dir) / "optimise.md"
+    return _write_page(out_dir, "optimise", {**context, **o.to_dict()}, lambda path: plot_front(o, path),
+                       optimisation_markdown(o, context), optimisation_html(o, context))
 
 
 def _statistic(o: Optimisation) -> str:

@@ -371,6 +371,11 @@ def _dominates(a: Point, b: Point) -> bool:
     return a.effect.mean >= b.effect.mean and a.cost.mean <= b.cost.mean and (a.effect.mean > b.effect.mean or a.cost.mean < b.cost.mean)
 
 
+def confirming_seed(seed: int) -> int:
+    """The seed on which a search's chosen point is measured again: the next one, fresh replications."""
+    return seed + 1
+
+
 def generation_seed(seed: int, generation: int) -> int:
     return int(np.random.SeedSequence([seed, generation]).generate_state(1)[0])
 
@@ -448,7 +453,7 @@ def optimise(search: Search, store, resume: str | None = None, progress: Progres
             progress(done, total, f"generation {generation + 1} of {search.generations} stored")
     front = pareto_front(points)
     _check_front(front, study)
-    chosen_seed = search.question.seed + 1
+    chosen_seed = confirming_seed(search.question.seed)
     chosen = best = max(front, key=lambda p: (p.effect.low, p.effect.mean, -p.cost.mean)) if front else None
     if best is not None and best.generation != ORIGIN:
         again = Evaluator(search, seed=chosen_seed, replications=CONFIRMING * search.question.replications)
