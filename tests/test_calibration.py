@@ -36,13 +36,20 @@ def test_the_fit_is_written_into_a_scenario_file_with_its_comments(tmp_path):
 
     target = tmp_path / "scenario.yaml"
     target.write_text(builtin_text("talent-war-2026"))
-    values = {"market.temperature": 0.123, "market.outside_market.offer_rate": 0.0456, "archetypes.builder.compute": 0.0789}
+    values = {
+        "market.temperature": 0.123, "market.outside_market.offer_rate": 0.0456, "market.rest_and_vest.search_rate": 0.0321,
+        "archetypes.builder.compute": 0.0789,
+    }
+    # A field is found by its whole path: another section's search_rate, above the one fitted, is left alone.
+    target.write_text(target.read_text().replace("market:\n", "market:\n  morale:\n    search_rate: 0.02\n", 1))
     calibration.write_values(target, values)
-    have = calibration.scenario_values(talentwar.load_scenario(target))
+    written = talentwar.load_scenario(target)
+    have = calibration.scenario_values(written)
     for key, value in values.items():
         assert have[key] == pytest.approx(value)
-    changed = [line for line in target.read_text().splitlines() if any(x in line for x in ("0.123", "0.0456", "0.0789"))]
-    assert len(changed) == 3 and all(line.count(calibration.NOTE) == 1 for line in changed)  # said once, however often written
+    assert written.market.morale.search_rate == 0.02
+    changed = [line for line in target.read_text().splitlines() if any(x in line for x in ("0.123", "0.0456", "0.0321", "0.0789"))]
+    assert len(changed) == 4 and all(line.count(calibration.NOTE) == 1 for line in changed)  # said once, however often written
     bare = tmp_path / "bare.yaml"
     bare.write_text(builtin_text("job-ladder"))  # no outside market, no builder
     before = bare.read_text()

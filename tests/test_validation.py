@@ -16,7 +16,7 @@ from talentwar.cli import app
 from talentwar.validation import FACTS
 from talentwar.validation.base import ratio_of_sums, safe_ratio
 
-MARKET_FACTS = ["b", "c", "d", "e", "f", "g"]  # the job ladder (a) has its own tests (tests/engine/test_job_ladder.py)
+MARKET_FACTS = ["b", "c", "d", "e", "f", "g", "h"]  # the job ladder (a) has its own tests (tests/engine/test_job_ladder.py)
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +100,7 @@ def test_validate_prints_json_and_writes_the_report(tmp_path):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["validate", "z"], "validate: unknown fact z; expected some of a, b, c, d, e, f, g"),
+        (["validate", "z"], "validate: unknown fact z; expected some of a, b, c, d, e, f, g, h"),
         (["validate", "--scenario", "no-such-scenario"], "no-such-scenario"),
         (["validate", "--replications", "1"], "--replications"),
     ],

@@ -1,19 +1,22 @@
 """Calibration by simulated method of moments: the behavioural parameters that no source pins down,
 fitted so that the model reproduces published facts (`talentwar calibrate`).
 
-What is fitted. Six market-wide parameters that the built-in scenarios mark "assumption" and that
-set how people decide (M9 and the outside market of M16): the temperature of taste, the
+What is fitted. Seven market-wide parameters that the built-in scenarios mark "assumption" and
+that set how people decide (M9, M14 and the outside market of M16): the temperature of taste, the
 switching cost, the rate of outside job offers, the monthly lapse rate of an offer held open for
-a later start date, and how much weight researchers put on equity and on compute (a factor on
-every archetype's weight of that pull, applied before the weights are normalised, so the
-archetypes keep their order).
+a later start date, the extra outside offers that those staying only for their equity find by
+looking (M14), and how much weight researchers put on equity and on compute (a factor on every
+archetype's weight of that pull, applied before the weights are normalised, so the archetypes
+keep their order).
 
-What they are fitted to. Five of the validation facts (talentwar.validation), the targets: (b)
+What they are fitted to. Six of the validation facts (talentwar.validation), the targets: (b)
 quits after vesting dates, (c) departures when vesting is removed, (e) two-year retention at
-frontier labs, (f) directional flows between two labs and (g) offers of 2-3 times pay declined.
-(f) is the one that pins the weight on compute: a fit to the other four moved it freely (to
-0.07 of its previous value) and the stronger lab's pull fell below the published ratio. Each moment's target is the middle of the
-fact's band and its scale half the band's width, so a moment inside its band has a residual
+frontier labs, (f) directional flows between two labs, (g) offers of 2-3 times pay declined and
+(h) the monthly rate at which employed job seekers switch employers. (f) is the one that pins the
+weight on compute: a fit to the other four moved it freely (to 0.07 of its previous value) and the
+stronger lab's pull fell below the published ratio; (h) is the one that pins the search of those
+who rest. Each moment's target is the middle of the fact's band and its scale half the band's
+width, so a moment inside its band has a residual
 z = (model - target) / scale between -1 and 1. The objective is the sum of z^2; a value that is
 not finite (a ratio over zero events) scores ZMAX^2. The other facts, (a) the job ladder, (d)
 grants that delay departures, are held out: they test the fit.
@@ -35,7 +38,7 @@ from typing import Callable
 from talentwar.scenario import Scenario
 from talentwar.simulation import NonFiniteError
 
-TARGETS = ("b", "c", "e", "f", "g")
+TARGETS = ("b", "c", "e", "f", "g", "h")
 HELD_OUT = ("a", "d")
 ZMAX = 10.0  # the residual a non-finite moment counts as
 
@@ -68,6 +71,10 @@ PARAMETERS = (
     Parameter(
         "start_lapse_rate", "market.start_dates.lapse_rate", 0.02, 0.95, True,
         "monthly probability that an offer held open for a later start date lapses (M9)",
+    ),
+    Parameter(
+        "resting_search_rate", "market.rest_and_vest.search_rate", 0.0, 0.5, False,
+        "extra monthly probability of an outside job offer for those staying only for their unvested equity (M14)",
     ),
     Parameter(
         "equity_weight_scale", "archetypes.*.equity", 0.25, 64.0, True, "factor on every archetype's equity weight before normalising (M9)"
@@ -323,9 +330,9 @@ def write_values(path, values: dict[str, float]) -> None:
     """Write fitted `values` (Calibration.values: "market.temperature", "archetypes.scholar.equity", ...) into the
     scenario file at `path`, keeping its layout and comments; each changed line says where the value comes from.
 
-    The file must spell the fields as the built-ins do: `temperature:`, `switching_cost:`, `offer_rate:` and
-    `lapse_rate:` on lines of their own under `market:` (the last two under `outside_market:` and `start_dates:`),
-    each archetype on one line in flow style.
+    The file must spell the fields as the built-ins do: each market field on a line of its own under its
+    section (`temperature:` under `market:`, `offer_rate:` under `market:` then `outside_market:`, ...), found
+    by its whole path, and each archetype on one line in flow style.
     Raises ValueError naming the first field it cannot find; the file is then left as it was.
     """
     import re
@@ -333,37 +340,40 @@ def write_values(path, values: dict[str, float]) -> None:
 
     path = Path(path)
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    section = None
+    market_paths = {p.path for p in PARAMETERS if not p.pull}
+    parents: list[tuple[int, str]] = []  # (indent, key) of the block keys above the current line
 
     def number(value: float) -> str:
         return f"{value:.4g}"
 
     done = set()
     for i, line in enumerate(lines):
-        top = re.match(r"^(\w+):", line)
-        if top:
-            section = top.group(1)
-        if section == "market":
-            for name, key in ((p.path.split(".")[-1], p.path) for p in PARAMETERS if not p.pull):
-                match = re.match(rf"^(\s+{name}:\s*)([^#\s]+)(\s*)(#.*)?$", line.rstrip("\n"))
-                if match and key in values and key not in done:
-                    was = (match.group(4) or "").lstrip("# ").removeprefix("assumption: ").removeprefix(f"{NOTE}; ")
-                    lines[i] = f"{match.group(1)}{number(values[key])}{match.group(3) or '  '}# {NOTE}{'; ' + was if was else ''}\n"
-                    done.add(key)
-        if section == "archetypes":
-            match = re.match(r"^\s+(\w+):\s*\{", line)
+        key = re.match(r"^(\s*)(\w+):", line)
+        if not key:
+            continue
+        indent = len(key.group(1))
+        while parents and parents[-1][0] >= indent:
+            parents.pop()
+        dotted = ".".join([k for _, k in parents] + [key.group(2)])
+        parents.append((indent, key.group(2)))
+        if dotted in market_paths and dotted in values and dotted not in done:
+            match = re.match(r"^(\s+\w+:\s*)([^#\s]+)(\s*)(#.*)?$", line.rstrip("\n"))
             if match:
-                name, changed = match.group(1), False
-                for pull in ("equity", "compute"):
-                    key = f"archetypes.{name}.{pull}"
-                    if key in values:
-                        line, count = re.subn(rf"(\b{pull}:\s*)[0-9.eE+-]+", lambda m, v=values[key]: m.group(1) + number(v), line, count=1)
-                        if count:
-                            done.add(key)
-                            changed = True
-                if changed and NOTE not in line and "#" in line:
-                    line = line.replace("# ", f"# {NOTE} (equity and compute weights); ", 1).replace("(weights: assumption)", "(other weights: assumption)")
-                lines[i] = line
+                was = (match.group(4) or "").lstrip("# ").removeprefix("assumption: ").removeprefix(f"{NOTE}; ")
+                lines[i] = f"{match.group(1)}{number(values[dotted])}{match.group(3) or '  '}# {NOTE}{'; ' + was if was else ''}\n"
+                done.add(dotted)
+        if len(parents) == 2 and parents[0][1] == "archetypes" and "{" in line:
+            name, changed = key.group(2), False
+            for pull in ("equity", "compute"):
+                field = f"archetypes.{name}.{pull}"
+                if field in values:
+                    line, count = re.subn(rf"(\b{pull}:\s*)[0-9.eE+-]+", lambda m, v=values[field]: m.group(1) + number(v), line, count=1)
+                    if count:
+                        done.add(field)
+                        changed = True
+            if changed and NOTE not in line and "#" in line:
+                line = line.replace("# ", f"# {NOTE} (equity and compute weights); ", 1).replace("(weights: assumption)", "(other weights: assumption)")
+            lines[i] = line
     missing = [key for key in values if key not in done]
     if missing:
         raise ValueError(f"{path}: cannot find {missing[0]} written as the built-in scenarios write it; set it by hand to {values[missing[0]]:.4g}")

@@ -450,7 +450,7 @@ def _write_claims(results, out_dir: Path, context: dict) -> Path:
 
 @app.command()
 def validate(
-    ids: Annotated[Optional[list[str]], typer.Argument(metavar="FACT", help="Fact ids such as b c; default all of a-g.")] = None,
+    ids: Annotated[Optional[list[str]], typer.Argument(metavar="FACT", help="Fact ids such as b c; default all of a-h.")] = None,
     scenario: Annotated[str, typer.Option(help="A built-in name or a YAML file: the base of every experiment.")] = DEFAULT_SCENARIO,
     replications: Annotated[Optional[int], typer.Option(**bounds("replications", low=2), help="Per variant. Default: the scenario's.")] = None,
     seed: Annotated[Optional[int], typer.Option(**bounds("seed"), help="Default: the scenario's.")] = None,

@@ -162,6 +162,24 @@ def test_m14_those_held_by_equity_rest_and_off_removes_it(mini):
         np.testing.assert_array_equal(metric(on, name, "lab", 1), metric(off, name, "lab", 1))
 
 
+def test_m14_those_resting_look_for_work_and_leave_sooner(mini):
+    rest = mini.market.rest_and_vest.model_copy(update={"search_rate": 0.5})
+    looking = mini.model_copy(update={"market": mini.market.model_copy(update={"rest_and_vest": rest})})
+    on, still = run(looking, M2=False), run(mini, M2=False)
+    # Those resting at a month's start are those resting at the last month's end.
+    at_end = metric(on, "share_resting", "lab") * metric(on, "headcount", "lab")
+    np.testing.assert_allclose(metric(on, "resting_at_start", "lab")[:, 1:], at_end[:, :-1], rtol=1e-5)
+    assert (metric(on, "departures_resting", "lab") <= metric(on, "resting_at_start", "lab")).all()
+    # Nobody rests before month 1's choices, so month 1 is the same; then those resting find more offers and leave sooner.
+    for name in ("outside_offers", "offers_accepted", "departures_quit"):
+        np.testing.assert_array_equal(metric(on, name, "lab", 1), metric(still, name, "lab", 1))
+    share = lambda r: metric(r, "departures_resting", "lab").sum() / metric(r, "resting_at_start", "lab").sum()  # noqa: E731
+    assert share(on) > 1.5 * share(still)
+    assert metric(on, "outside_offers", "lab").sum() > metric(still, "outside_offers", "lab").sum()
+    off = run(looking, M2=False, M14=False)  # with M14 off nobody rests, so nobody looks
+    identical(off, run(mini, M2=False, M14=False))
+
+
 # ---------------------------------------------------------------- M11 counter-offers and retention grants
 def test_m11_special_grants_go_to_the_protected_class_in_their_month(mini):
     policy = with_firm(mini, 0, retention={"protected_roles": ["core"], "special_grant": {"value": 500}, "grant_month": 2})

@@ -59,6 +59,8 @@ FIRM_METRICS = (
     "share_on_product",  # share of research staff on product work (M6)
     "share_resting",  # share of employed staying only for unvested equity (M14)
     "morale",  # mean morale of employed
+    "resting_at_start",  # employed staying only for unvested equity at the start of the month (M14): they look (M16)
+    "departures_resting",  # of those, took a rival's offer or an outside job this month (M9)
     "internal_moves",  # infra, data and product staff granted an AI role (M16)
     "share_wanting_ai_role",  # share of employed who want an AI role and do not have one (M16)
     *COSTS,  # k$: what the firm's levers cost this month (engine/costs.py)
@@ -86,6 +88,8 @@ FLOW_METRICS = frozenset(
         "retention_spend",
         "counters_won",
         "internal_moves",
+        "resting_at_start",
+        "departures_resting",
         *COSTS,
         "departures_to",
         "knowledge_leaked_to",
@@ -220,7 +224,10 @@ def _firm_metrics(t: MonthTrace, params: Params) -> jax.Array:
     quit = t.accepted & ~rival
     made = t.offers.made & ~t.started  # an offer taken for a later start was counted in the month it was made
     burnt_out = (quit | t.separated) & t.start.on_product
-    offers_received, outside_offers, departures_poached, departures_quit, burnout, leaked, retention_spend, counters_won, grants, raises = _by(
+    (
+        offers_received, outside_offers, departures_poached, departures_quit, burnout, leaked, retention_spend, counters_won, grants, raises,
+        resting_at_start, departures_resting,
+    ) = _by(
         t.start.firm,
         [
             made & rival,
@@ -233,6 +240,8 @@ def _firm_metrics(t: MonthTrace, params: Params) -> jax.Array:
             t.countered,
             t.granted + t.refreshed,
             t.counter_raise + t.reviewed,
+            t.start.resting,
+            t.accepted & t.start.resting,
         ],
         F,
     )
@@ -296,6 +305,8 @@ def _firm_metrics(t: MonthTrace, params: Params) -> jax.Array:
         on_product * per_researcher,
         resting * per_head,
         morale * per_head,
+        resting_at_start,
+        departures_resting,
     ]
     per_stage = [knowledge, bus_factor(t.end.firms.ranked, t.end.firms.codified, knowledge, params.knowledge_overlap)]
     rivals = [per_rival[:, :, i] for i in range(len(PER_RIVAL))]

@@ -89,6 +89,7 @@ class Params(NamedTuple):
     misaligned_morale_loss: np.ndarray
     misaligned_search_rate: np.ndarray
     resting_productivity_loss: np.ndarray
+    resting_search_rate: np.ndarray
     toxicity: np.ndarray
     reference_drift: np.ndarray
     pay_gap_sensitivity: np.ndarray
@@ -368,6 +369,7 @@ def build(scenario: Scenario, move_capacity: int | None = None) -> tuple[Params,
         misaligned_morale_loss=f32(market.misalignment.morale_loss),
         misaligned_search_rate=f32(market.misalignment.search_rate),
         resting_productivity_loss=f32(market.rest_and_vest.productivity_loss),
+        resting_search_rate=f32(market.rest_and_vest.search_rate),
         toxicity=f32(market.morale.toxicity),
         reference_drift=f32(market.morale.reference_drift),
         pay_gap_sensitivity=f32(market.morale.pay_gap_sensitivity),

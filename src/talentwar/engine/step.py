@@ -70,7 +70,7 @@ def step(
     view = firm_view.observe(state, params)  # M4 and firm knowledge
     unvested = vesting.unvested_value(state, params)  # M1, M3
     restraint = no_poach.restraint(params, keys["pacts"])  # M15
-    search = misalignment.search_rate(start, params) + hierarchy.search_rate(start, params)  # M6, M13: the unhappy look
+    search = misalignment.search_rate(start, params) + hierarchy.search_rate(start, params) + rest_and_vest.search_rate(start, params)  # M6, M13, M14: the unhappy look
     offers = poaching.make_offers(state, params, view, unvested, keys["poaching"], restraint, search)  # M10, M16's outside market
     offers = choice.hold_taken(offers, start, due)  # M9
     offers, leaving = departures.scheduled(state, params, month, keys["departures"], offers, unvested)  # what-if shocks

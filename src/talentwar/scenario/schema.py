@@ -583,6 +583,10 @@ class RestAndVest(Strict):
     """M14: staying for the unvested equity alone (000)."""
 
     productivity_loss: Probability = Field(0.3, description="research productivity lost until the grant has vested")
+    search_rate: Probability = Field(
+        0.0,
+        description="extra monthly probability of an outside job offer while resting: those who stay only for the equity look (M16's outside market; M9 decides)",
+    )
 
 
 class OutsideMarket(Strict):

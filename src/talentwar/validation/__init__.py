@@ -25,6 +25,7 @@ MODULES = (
     "e_two_year_retention",
     "f_directional_flows",
     "g_offers_declined",
+    "h_seekers_switch",
 )
 FACTS: dict[str, Fact] = {
     fact.id: fact for fact in (importlib.import_module(f"talentwar.validation.{name}").FACT for name in MODULES)

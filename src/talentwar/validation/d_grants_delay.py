@@ -1,9 +1,10 @@
 """(d) Broad grants delay departures rather than prevent them (Aldatmaz, Ouimet and Van Wesep 2018).
 
 Mechanism. A grant that everyone receives is unvested equity that leaving forfeits (M1), so it
-holds people back while it vests. Those it holds rest (M14) and keep the wish to leave that it
-overrode; as it vests the hold weakens and they leave on the next offer like the one they
-declined. Cumulative turnover falls behind at first and then catches up.
+holds people back while it vests. Those it holds rest (M14): they keep the wish to leave that it
+overrode and look for work, so more offers reach them; as it vests the hold weakens and they leave
+on the next offer like the one they declined. Cumulative turnover falls behind at first and then
+catches up.
 
 Experiment. The lab over 48 months, as the scenario has it, and the same with a broad-based grant
 in month 1 to every employed researcher of every role: the size of the lab's own core grant,

@@ -21,7 +21,7 @@ def run_validation(
     quick: bool = False,
     progress: Progress | None = None,
 ) -> list[FactResult]:
-    """Run facts (ids "a" to "g"; default all) on `scenario` and say which the model reproduces.
+    """Run facts (ids "a" to "h"; default all) on `scenario` and say which the model reproduces.
 
     Every variant runs `replications` replications (default: the scenario's) from `seed` (default:
     the scenario's); variants that are the same scenario and horizon run once. `quick` runs the

@@ -22,7 +22,7 @@ from poacher p with probability proportional to rate[c, p].
 
 The outside market (M16) is the outside pool's column: it offers every employed researcher a
 job elsewhere at rate outside_market.offer_rate, plus `search` [N], the extra offers the unhappy
-find (M6 burnout, M13 low morale), at random, with no budget; M9 decides like any offer.
+find (M6 burnout, M13 low morale, M14 resting for the equity), at random, with no budget; M9 decides like any offer.
 
 Terms: salary = current * (1 + premium), a draw from the poacher's salary distribution, or for
 the outside market current * a draw of its pay ratio; sign-on = the buyout (below); an equity
@@ -80,7 +80,7 @@ def make_offers(
     search: jax.Array | float = 0.0,
 ) -> Offers:
     """Offers for this month; `restraint` [F, F] is 1 where poacher p keeps a no-poach promise to firm g (M15);
-    `search` [N] adds outside-market offers for the researchers who look harder (M6, M13)."""
+    `search` [N] adds outside-market offers for the researchers who look harder (M6, M13, M14)."""
     r = state.researchers
     F, S, R, T = params.offer_rate.shape[0], r.knowledge.shape[1], N_ROLES, TIERS
     C = F * S * R * T
