@@ -340,7 +340,6 @@ def write_values(path, values: dict[str, float]) -> None:
 
     path = Path(path)
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    market_paths = {p.path for p in PARAMETERS if not p.pull}
     parents: list[tuple[int, str]] = []  # (indent, key) of the block keys above the current line
 
     def number(value: float) -> str:
@@ -356,7 +355,7 @@ def write_values(path, values: dict[str, float]) -> None:
             parents.pop()
         dotted = ".".join([k for _, k in parents] + [key.group(2)])
         parents.append((indent, key.group(2)))
-        if dotted in market_paths and dotted in values and dotted not in done:
+        if dotted in values and dotted not in done:
             match = re.match(r"^(\s+\w+:\s*)([^#\s]+)(\s*)(#.*)?$", line.rstrip("\n"))
             if match:
                 was = (match.group(4) or "").lstrip("# ").removeprefix("assumption: ").removeprefix(f"{NOTE}; ")
