@@ -113,6 +113,13 @@ MISTAKES = [
     pytest.param(edited(("firms", [])), "firms", "needs 1 or more entries, got 0", id="no-firms"),
     pytest.param(edited(("firms", MINIMAL["firms"][:1])), "firms", "exactly one firm must have kind 'outside'", id="no-outside-pool"),
     pytest.param(appended(("firms",), {"name": "outside2", "kind": "outside"}), "firms", "found 2", id="two-outside-pools"),
+    pytest.param(
+        edited(("firms", 1, "compute", {"gpus": 100})),
+        "firms[1].compute",
+        "leave it out for the outside pool; an outside job's compute is market.outside_market.compute_share",
+        id="outside-pool-given-compute",
+    ),
+    pytest.param(edited(("market", {"outside_market": {"compute_share": 1.5}})), "market.outside_market.compute_share", "<= 1", id="outside-compute-share-above-1"),
     pytest.param(appended(("firms",), {"name": "lab", "kind": "startup"}), "firms", "names must be unique, lab appears", id="duplicate-firm-names"),
     pytest.param(edited(("mechanisms", {"M99": False})), "mechanisms", "unknown mechanism 'M99', expected one of M1", id="unknown-mechanism"),
     pytest.param(edited((*GROUP, "stage", "alchemy")), f"{GROUP_PATH}.stage", "expected one of ['architecture']", id="unknown-stage"),

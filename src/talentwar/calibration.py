@@ -1,13 +1,13 @@
 """Calibration by simulated method of moments: the behavioural parameters that no source pins down,
 fitted so that the model reproduces published facts (`talentwar calibrate`).
 
-What is fitted. Seven market-wide parameters that the built-in scenarios mark "assumption" and
+What is fitted. Eight market-wide parameters that the built-in scenarios mark "assumption" and
 that set how people decide (M9, M14 and the outside market of M16): the temperature of taste, the
 switching cost, the rate of outside job offers, the monthly lapse rate of an offer held open for
 a later start date, the extra outside offers that those staying only for their equity find by
-looking (M14), and how much weight researchers put on equity and on compute (a factor on every
-archetype's weight of that pull, applied before the weights are normalised, so the archetypes
-keep their order).
+looking (M14), the compute an outside job comes with (a share of the employers' mean, M4), and
+how much weight researchers put on equity and on compute (a factor on every archetype's weight of
+that pull, applied before the weights are normalised, so the archetypes keep their order).
 
 What they are fitted to. Six of the validation facts (talentwar.validation), the targets: (b)
 quits after vesting dates, (c) departures when vesting is removed, (e) two-year retention at
@@ -75,6 +75,10 @@ PARAMETERS = (
     Parameter(
         "resting_search_rate", "market.rest_and_vest.search_rate", 0.0, 0.5, False,
         "extra monthly probability of an outside job offer for those staying only for their unvested equity (M14)",
+    ),
+    Parameter(
+        "outside_compute_share", "market.outside_market.compute_share", 0.0, 1.0, False,
+        "an outside job's verification speed as a share of the employers' mean (M4, M16)",
     ),
     Parameter(
         "equity_weight_scale", "archetypes.*.equity", 0.25, 64.0, True, "factor on every archetype's equity weight before normalising (M9)"

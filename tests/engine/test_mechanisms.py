@@ -182,6 +182,34 @@ def test_m4_off_equalises_compute(mini, baseline):
     assert metric(off, "offers_accepted", "poacher").sum() < metric(baseline, "offers_accepted", "poacher").sum()
 
 
+def _with_outside_jobs(scenario, compute_share: float):
+    market = scenario.market.model_dump()
+    market["outside_market"].update(offer_rate=0.3, compute_share=compute_share)
+    return type(scenario).model_validate({**scenario.model_dump(), "market": market})
+
+
+def test_m4_an_outside_job_has_a_share_of_the_employers_mean_compute(mini):
+    from tests.conftest import first_offers
+
+    for share in (0.0, 0.5):
+        params, _, view, _, _ = first_offers(_with_outside_jobs(mini, share))
+        staff, speed = np.asarray(view.research_staff), np.asarray(view.verification_speed)
+        employer = np.asarray(params.is_employer) > 0
+        mean = (speed * staff)[employer].sum() / staff[employer].sum()
+        np.testing.assert_allclose(view.offer_verification_speed[int(params.outside_index)], share * mean, rtol=1e-6)
+        assert mean > speed[0] > 10  # the poacher's large cluster lifts the mean above the lab's own speed
+    params, _, view, _, _ = first_offers(with_mechanisms(_with_outside_jobs(mini, 0.5), M4=False))
+    assert view.offer_verification_speed[int(params.outside_index)] == 1.0  # compute pulls nobody
+
+
+def test_m4_outside_jobs_with_compute_draw_the_compute_starved_away(mini):
+    none, some = (run(_with_outside_jobs(mini, share)) for share in (0.0, 1.0))
+    same_month_one(none, some, ["offers_made", "outside_offers"])
+    # The lab's speed is far under the employers' mean, so an outside job with that mean's compute
+    # pulls its compute-weighted scholars out; with no compute, it pulls them only on pay.
+    assert metric(some, "departures_to:outside", "lab").sum() > 1.5 * metric(none, "departures_to:outside", "lab").sum()
+
+
 # ---------------------------------------------------------------- M9 choice
 def test_m9_off_is_the_cash_rule(mini):
     # A poacher paying 20% less salary but offering a big cluster: random utility moves some

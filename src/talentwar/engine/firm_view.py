@@ -21,7 +21,7 @@ class FirmView(NamedTuple):
     knowledge: jax.Array  # float32 [F, S]: K
     known: knowledge.FirmKnowledge  # K with the ranked levels behind it (for gains, M12)
     verification_speed: jax.Array  # float32 [F] (M4)
-    offer_verification_speed: jax.Array  # float32 [F]: with the firm's compute promise (M4)
+    offer_verification_speed: jax.Array  # float32 [F]: with the firm's compute promise; the outside market's own (M4)
 
 
 def research_staff(r: Researchers, params: Params) -> jax.Array:
@@ -39,6 +39,9 @@ def observe(state: State, params: Params) -> FirmView:
     research = employed & (r.role != PRODUCT)
     skill_sum = segments.ordered_sum(jnp.where(research, r.skill, 0.0), r.firm, n_firms)
     known = knowledge.known(state.firms.ranked, state.firms.codified, params.knowledge_overlap)
+    speed = compute.verification_speed(params, staff)
+    offer_speed = compute.verification_speed(params, staff, params.compute_promise)
+    offer_speed = offer_speed.at[params.outside_index].set(compute.outside_offer_speed(params, speed, staff))
     return FirmView(
         employed=employed,
         headcount=headcount,
@@ -46,6 +49,6 @@ def observe(state: State, params: Params) -> FirmView:
         mean_research_skill=jnp.where(staff > 0, skill_sum / jnp.maximum(staff, 1.0), 1.0),
         knowledge=known.level,
         known=known,
-        verification_speed=compute.verification_speed(params, staff),
-        offer_verification_speed=compute.verification_speed(params, staff, params.compute_promise),
+        verification_speed=speed,
+        offer_verification_speed=offer_speed,
     )

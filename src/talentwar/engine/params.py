@@ -70,6 +70,7 @@ class Params(NamedTuple):
     illiquidity_discount: np.ndarray
     holding_years: np.ndarray
     outside_knowledge_decay: np.ndarray
+    outside_compute_share: np.ndarray  # an outside job's verification speed over the employers' mean (M4, M16)
     own_rd_rate: np.ndarray
     learning_rate: np.ndarray
     cross_learning_rate: np.ndarray
@@ -349,6 +350,7 @@ def build(scenario: Scenario, move_capacity: int | None = None) -> tuple[Params,
         illiquidity_discount=f32(market.illiquidity_discount),
         holding_years=f32(market.holding_years),
         outside_knowledge_decay=f32(market.outside_knowledge_decay),
+        outside_compute_share=f32(market.outside_market.compute_share),
         own_rd_rate=f32(market.own_rd_rate),
         learning_rate=f32(market.learning.own_stage_rate),
         cross_learning_rate=f32(market.learning.cross_stage_rate),

@@ -414,6 +414,8 @@ class Firm(Strict):
             seen.add(cell)
         if self.kind == "outside" and self.poaching != Poaching():
             raise ValueError("poaching: leave it out for the outside pool; its job offers are market.outside_market (offer_rate, pay_ratio)")
+        if self.kind == "outside" and self.compute != Compute():
+            raise ValueError("compute: leave it out for the outside pool; an outside job's compute is market.outside_market.compute_share")
         return self
 
 
@@ -594,13 +596,18 @@ class OutsideMarket(Strict):
 
     Each month an employed researcher receives an offer from the outside market with probability
     `offer_rate` (plus the search that low morale and product work add), at a salary of
-    `pay_ratio` times their current one, without equity. They take it or not by M9's choice, so
-    quits answer pay, equity, compute, autonomy and mission. 0 = no outside offers (then only
-    life events, `separation_rate`, send people to the outside pool, as in the job ladder).
+    `pay_ratio` times their current one, without equity, and with the verification speed of
+    `compute_share` times the employers' mean (M4). They take it or not by M9's choice, so quits
+    answer pay, equity, compute, autonomy and mission. 0 = no outside offers (then only life
+    events, `separation_rate`, send people to the outside pool, as in the job ladder).
     """
 
     offer_rate: Probability = Field(0.0, description="monthly probability that an employed researcher gets an outside job offer")
     pay_ratio: Distribution = Field(1.0, description="an outside offer's salary as a multiple of the current salary")
+    compute_share: Annotated[float, Field(ge=0.0, le=1.0)] = Field(
+        0.0,
+        description="an outside job's compute: its verification speed as a share of the employers' mean, weighted by research staff (M4); 0 = none",
+    )
 
     @model_validator(mode="after")
     def _positive_ratio(self) -> OutsideMarket:
