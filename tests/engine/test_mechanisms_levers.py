@@ -288,7 +288,7 @@ def test_m13_reference_pay_morale_and_matching_step_by_step(mini):
     import jax.numpy as jnp
 
     from talentwar.engine.mechanisms import hierarchy
-    from talentwar.engine.mechanisms.poaching import Offers
+    from talentwar.engine.records import Offers
     from talentwar.engine.state import Researchers
 
     # Two lab core researchers paid 100 and 200 (reference = salary, full morale); the second holds an offer of 300.

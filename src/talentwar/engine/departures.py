@@ -17,8 +17,9 @@ import jax
 import jax.numpy as jnp
 
 from talentwar.engine import rng
-from talentwar.engine.mechanisms.poaching import Offers, buyout
+from talentwar.engine.mechanisms.poaching import buyout
 from talentwar.engine.params import Params
+from talentwar.engine.records import Offers
 from talentwar.engine.sampling import mean
 from talentwar.engine.state import Researchers, State
 

@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import jax
 import jax.numpy as jnp
 
 from talentwar.engine import knowledge, segments
 from talentwar.engine.mechanisms import compute
 from talentwar.engine.params import PRODUCT, Params
+from talentwar.engine.records import FirmView
 from talentwar.engine.state import Researchers, State
-
-
-class FirmView(NamedTuple):
-    employed: jax.Array  # bool [N]: at an employer, not in the outside pool
-    headcount: jax.Array  # float32 [F]
-    research_staff: jax.Array  # float32 [F]: employed in every role but product
-    mean_research_skill: jax.Array  # float32 [F]: mean skill of the research staff (1 where there are none; M5 tokens)
-    knowledge: jax.Array  # float32 [F, S]: K
-    known: knowledge.FirmKnowledge  # K with the ranked levels behind it (for gains, M12)
-    verification_speed: jax.Array  # float32 [F] (M4)
-    offer_verification_speed: jax.Array  # float32 [F]: with the firm's compute promise; the outside market's own (M4)
 
 
 def research_staff(r: Researchers, params: Params) -> jax.Array:

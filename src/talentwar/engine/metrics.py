@@ -13,15 +13,13 @@ import jax.numpy as jnp
 
 from talentwar.engine import compact, segments
 from talentwar.engine.costs import COSTS, lever_costs
-from talentwar.engine.firm_view import FirmView
 from talentwar.engine.knowledge import BUS_FACTOR_CAP, Ranked, combine, without_top
 from talentwar.engine.mechanisms import liquidity
 from talentwar.engine.mechanisms.capability import money_saved
 from talentwar.engine.mechanisms.no_poach import portfolio_value
-from talentwar.engine.mechanisms.knowledge_transfer import Transfer
-from talentwar.engine.mechanisms.poaching import Offers, from_rival
 from talentwar.engine.mechanisms.vesting import unvested_value
 from talentwar.engine.params import CORE, N_ROLES, PRODUCT, Params
+from talentwar.engine.records import FirmView, Offers, Transfer, from_rival
 from talentwar.engine.state import Researchers, State
 from talentwar.scenario.schema import ROLES
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
-from talentwar.engine import departures, firm_view, metrics
+from talentwar.engine import departures, firm_view, metrics, records
 from talentwar.engine.mechanisms import (
     blue_sky,
     capability,
@@ -97,7 +97,7 @@ def step(
     after_poaching = state.researchers
     state, separated = hiring.separate(state, params, keys["separation"], jnp.where(leaving.to_pool, 1.0, 0.0))  # M16: life events
     after_separation = state.researchers
-    took_outside_job = accepted & ~poaching.from_rival(offers, params)  # they work elsewhere now: not hireable this month
+    took_outside_job = accepted & ~records.from_rival(offers, params)  # they work elsewhere now: not hireable this month
     state, hired = hiring.hire(state, params, keys["hiring"], separated | took_outside_job)  # M16
     r = misalignment.assign(state.researchers, accepted | hired, params, keys["assignment"])  # M6
     r, promoted = internal_mobility.move_internally(r, params, keys["mobility"])  # M16

@@ -43,11 +43,10 @@ import jax
 import jax.numpy as jnp
 
 from talentwar.engine import compact, rng
-from talentwar.engine.firm_view import FirmView
 from talentwar.engine.mechanisms import blue_sky, hierarchy, misalignment, vesting
 from talentwar.engine.mechanisms.equity_value import certainty_equivalent
-from talentwar.engine.mechanisms.poaching import Offers, from_rival
 from talentwar.engine.params import Params
+from talentwar.engine.records import FirmView, Offers, from_rival
 from talentwar.engine.state import Researchers, State
 from talentwar.engine.switches import switch
 

@@ -23,8 +23,8 @@ import jax
 import jax.numpy as jnp
 
 from talentwar.engine import segments
-from talentwar.engine.mechanisms.poaching import Offers
 from talentwar.engine.params import N_ROLES, RESEARCH_ENGINEER, Params
+from talentwar.engine.records import Offers
 from talentwar.engine.state import Researchers
 from talentwar.engine.switches import switch
 

@@ -17,25 +17,16 @@ Switched off, movers to rivals arrive knowing nothing.
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import jax
 import jax.numpy as jnp
 
 from talentwar.engine import compact, knowledge
-from talentwar.engine.firm_view import FirmView
 from talentwar.engine.mechanisms import liquidity
-from talentwar.engine.mechanisms.poaching import Offers, from_rival
 from talentwar.engine.moves import join
 from talentwar.engine.params import Params
+from talentwar.engine.records import FirmView, Offers, Transfer, from_rival
 from talentwar.engine.state import State
 from talentwar.engine.switches import switch
-
-
-class Transfer(NamedTuple):
-    arrived: jax.Array  # float32 [N, S]: knowledge that landed at the acquirer (0 for non-movers)
-    gained: jax.Array  # float32 [N, S]: the acquirer's knowledge gain from each mover
-    replication_months: jax.Array  # float32 [N]: acquirer R&D months the mover's knowledge replaces
 
 
 def move(state: State, params: Params, view: FirmView, offers: Offers, accepted: jax.Array) -> tuple[State, Transfer]:

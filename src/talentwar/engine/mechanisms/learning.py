@@ -19,8 +19,8 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
-from talentwar.engine.firm_view import FirmView
 from talentwar.engine.params import Params
+from talentwar.engine.records import FirmView
 from talentwar.engine.state import State
 from talentwar.engine.switches import switch
 

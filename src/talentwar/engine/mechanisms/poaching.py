@@ -42,32 +42,20 @@ while the cumulative cost of offers made stays within it, so the budget is never
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import jax
 import jax.numpy as jnp
 
 from talentwar.engine import compact, rng, segments
-from talentwar.engine.firm_view import FirmView
 from talentwar.engine.mechanisms import blue_sky
 from talentwar.engine.mechanisms.equity_value import certainty_equivalent
 from talentwar.engine.params import N_ROLES, Params
+from talentwar.engine.records import FirmView, Offers
 from talentwar.engine.sampling import draw_money_at, mean
 from talentwar.engine.state import State
 from talentwar.engine.switches import switch
 
 TIERS = 4
 BUDGET_BUCKETS = 32
-
-
-class Offers(NamedTuple):
-    made: jax.Array  # bool [N]: the researcher holds an offer this month
-    poacher: jax.Array  # int32 [N]
-    salary: jax.Array  # float32 [N]: annual k$
-    sign_on: jax.Array  # float32 [N]: k$, the buyout of unvested equity
-    equity_value: jax.Array  # float32 [N]: k$ of new grant at the poacher's current price
-    cost: jax.Array  # float32 [N]: sign-on + grant + first-year raise, charged to the budget
-    over_budget: jax.Array  # bool [N]: drawn, then withdrawn because the budget ran out
 
 
 def make_offers(
@@ -186,11 +174,6 @@ def make_offers(
         cost=cost,
         over_budget=made & ~within,
     )
-
-
-def from_rival(offers: Offers, params: Params) -> jax.Array:
-    """bool [rows]: the offer held is a rival's (an employer's), not a job in the outside market (M16)."""
-    return params.is_employer[offers.poacher] > 0
 
 
 def pulls_beat(r, params: Params, view: FirmView, firm_salary: jax.Array) -> jax.Array:

@@ -28,8 +28,8 @@ import jax.numpy as jnp
 
 from talentwar.engine import segments
 from talentwar.engine.mechanisms import liquidity, vesting
-from talentwar.engine.mechanisms.poaching import Offers
 from talentwar.engine.params import N_ROLES, Params
+from talentwar.engine.records import Offers
 from talentwar.engine.sampling import draw_money_from
 from talentwar.engine.state import State
 from talentwar.engine.switches import switch
