@@ -7,8 +7,8 @@ A refactor that should not change behaviour (issue 23: the engine as mechanism s
 the same numbers. The three runs cover the model from its largest to its smallest program:
 `talent-war-2026` as shipped (burn-in, every mechanism it switches on), the same market scaled to
 20,000 researchers at 20 firms (the block paths of more than 2,048 offer holders), and the job
-ladder (three mechanisms; 2 replications of 36 months, its first). Each writes its four frames (metrics, moves, final, investors) as
-Parquet. The comparison sorts both sides by their key columns, so a metric that moves in the list
+ladder (three mechanisms; 2 replications of 36 months). Each writes its four frames (metrics,
+moves, final, investors) as Parquet. The comparison sorts both sides by their key columns, so a metric that moves in the list
 of metrics is not a difference, and reports, per frame and metric, how many values differ and by
 how much at most. The record is not committed (Parquet files are ignored): make it from the
 commit before the change.
@@ -70,17 +70,17 @@ def differences(name: str, old: pd.DataFrame, new: pd.DataFrame) -> list[str]:
     if len(old) != len(new):
         return [f"{name}: {len(old)} rows became {len(new)}"]
     lines = []
+    metric = old["metric"].to_numpy() if "metric" in old.columns else None  # metrics: one line per metric
     for column in old.columns:
         a, b = old[column].to_numpy(), new[column].to_numpy()
         numeric = a.dtype.kind in "fiub" and b.dtype.kind in "fiub"
         same = (a == b) | (np.isnan(a) & np.isnan(b)) if numeric and a.dtype.kind == "f" else a == b
-        if bool(np.all(same)):
+        if same.all():
             continue
-        labels = old["metric"].to_numpy()[~same] if "metric" in old.columns else np.array([column])
-        for label in np.unique(labels):
-            where = ~same & (old["metric"].to_numpy() == label) if "metric" in old.columns else ~same
-            worst = float(np.max(np.abs(a[where].astype(float) - b[where].astype(float)))) if numeric else float("nan")
-            lines.append(f"{name}.{column} [{label}]: {int(where.sum())} of {len(a)} values differ, at most by {worst:.3g}")
+        for label in np.unique(metric[~same]) if metric is not None else [column]:
+            where = ~same & (metric == label) if metric is not None else ~same
+            size = f", at most by {float(np.max(np.abs(a[where].astype(float) - b[where].astype(float)))):.3g}" if numeric else ""
+            lines.append(f"{name}.{column} [{label}]: {int(where.sum())} of {len(a)} values differ{size}")
     return lines
 
 

@@ -15,7 +15,7 @@ from talentwar.engine.mechanisms import liquidity, vesting
 from talentwar.engine.mechanisms.equity_value import certainty_equivalent
 from talentwar.engine.mechanisms.vesting import vested_fraction
 from talentwar.engine.params import build
-from tests.conftest import metric, with_mechanisms
+from tests.conftest import first_offers, metric, with_mechanisms
 
 FIRMS = ("lab", "poacher", "outside")
 
@@ -189,8 +189,6 @@ def _with_outside_jobs(scenario, compute_share: float):
 
 
 def test_m4_an_outside_job_has_a_share_of_the_employers_mean_compute(mini):
-    from tests.conftest import first_offers
-
     for share in (0.0, 0.5):
         params, _, view, _, _ = first_offers(_with_outside_jobs(mini, share))
         staff, speed = np.asarray(view.research_staff), np.asarray(view.verification_speed)
